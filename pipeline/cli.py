@@ -1,0 +1,255 @@
+"""The `c1` command: a thin Click layer over the library (pipeline.stages and friends)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from . import __version__
+from .errors import C1Error
+
+T = TypeVar("T")
+DEFAULT_RAW = "data/raw"
+DEFAULT_WORK = "work"
+DEFAULT_OUT = "data/published"
+
+
+class C1Group(click.Group):
+    """Turns every error into a message and an exit code; never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except C1Error as exc:
+            click.echo(f"c1: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("c1: interrupted; the previous published output is untouched", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last net: a bug must still not print a traceback
+            if os.environ.get("C1_DEBUG"):
+                raise
+            click.echo(f"c1: internal error: {type(exc).__name__}: {exc} "
+                       "(set C1_DEBUG=1 for details and please report it)", err=True)
+            sys.exit(1)
+
+
+def _track(quiet: bool):
+    def track(items: Iterable[T], label: str, length: int) -> Iterator[T]:
+        if quiet or length < 2:
+            yield from items
+            return
+        with click.progressbar(items, length=length, label=f"{label:>9}", file=sys.stderr,
+                               show_pos=True) as bar:
+            yield from bar
+    return track
+
+
+def raw_option(f):
+    return click.option("--raw", type=click.Path(path_type=Path), default=DEFAULT_RAW,
+                        show_default=True,
+                        help="Election folder: election.toml, region master, C1 inputs.")(f)
+
+
+def work_option(f):
+    return click.option("--work", type=click.Path(path_type=Path), default=DEFAULT_WORK,
+                        show_default=True,
+                        help="Work folder between stages (one subfolder per contest).")(f)
+
+
+def out_option(f):
+    return click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT,
+                        show_default=True,
+                        help="Where releases go: <out>/<contest-id>/.")(f)
+
+
+def strict_option(f):
+    return click.option("--strict", is_flag=True,
+                        help="Exit 1 if any input was rejected or any TPS is bermasalah or "
+                             "konflik.")(f)
+
+
+def quiet_option(f):
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bars.")(f)
+
+
+@click.group(cls=C1Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="c1")
+def main() -> None:
+    """c1: C1 tally forms -> checked open election data.
+
+    Drop C1 inputs (CSV/XLSX sheets, Sirekap JSON, zips of them) into an election folder
+    beside its election.toml, then `c1 run`. Stages can also run one at a time:
+    ingest -> validate -> aggregate -> publish; each reads what the one before wrote.
+    Exit codes: 0 done (even with rejected inputs), 1 --strict and something was flagged,
+    2 usage or config error.
+    """
+
+
+def _summary_lines(validation, aggregated=None) -> list[str]:
+    v = validation
+    lines = [
+        f"received   {v.received} submissions "
+        f"(accepted {v.accepted}, bermasalah {v.bermasalah}, rejected {v.rejected}, "
+        f"incomplete {v.incomplete}; {v.rejected_files} files rejected; "
+        f"{v.warnings} plausibility warnings)",
+    ]
+    if aggregated is not None:
+        c = aggregated.status_counts
+        lines.append(f"TPS        {aggregated.tps_total} in the region master: masuk {c['masuk']}, "
+                     f"bermasalah {c['bermasalah']}, konflik {c['konflik']}, "
+                     f"belum_masuk {c['belum_masuk']}")
+    else:
+        lines.append(f"konflik    {v.konflik_tps} TPS")
+    lines.append(f"report     {v.report_path}")
+    return lines
+
+
+def _flagged(validation, aggregated=None) -> bool:
+    konflik = aggregated.status_counts["konflik"] if aggregated else validation.konflik_tps
+    return bool(validation.rejected or validation.rejected_files or validation.bermasalah
+                or konflik)
+
+
+@main.command()
+@raw_option
+@work_option
+@out_option
+@strict_option
+@quiet_option
+def run(raw: Path, work: Path, out: Path, strict: bool, quiet: bool) -> None:
+    """Run all stages: ingest, validate, aggregate, publish."""
+    from .stages import run_all
+
+    def on_stage(name: str) -> None:
+        if not quiet:
+            click.echo(f"c1: {name} ...", err=True)
+
+    summary = run_all(raw, work, out, _track(quiet), on_stage)
+    for line in _summary_lines(summary.validation, summary.aggregate):
+        click.echo(line)
+    totals = ", ".join(f"{k}={v}" for k, v in summary.aggregate.totals.items()
+                       if k.startswith("suara_paslon_"))
+    click.echo(f"totals     {totals} (TPS masuk only)")
+    click.echo(f"published  {summary.publish.folder}/ ({len(summary.publish.files)} files)")
+    if strict and _flagged(summary.validation, summary.aggregate):
+        sys.exit(1)
+
+
+@main.command("ingest")
+@raw_option
+@work_option
+@quiet_option
+def ingest_cmd(raw: Path, work: Path, quiet: bool) -> None:
+    """Read every input file into work/<contest>/records (one row per submission)."""
+    from .ingest import ingest
+    from .stages import setup
+
+    s = setup(raw, work)
+    summary = ingest(s.election, s.regions, s.work, _track(quiet))
+    click.echo(f"ingest     {summary.files} files, {summary.sources} sources "
+               f"({summary.rejected_sources} rejected), {summary.records} submissions -> "
+               f"{s.work.root / 'records'}")
+
+
+@main.command("validate")
+@raw_option
+@work_option
+@strict_option
+def validate_cmd(raw: Path, work: Path, strict: bool) -> None:
+    """Check submissions against the schema and the form's rules; pick the current one."""
+    from .stages import setup
+    from .validate import validate
+
+    s = setup(raw, work)
+    summary = validate(s.election, s.regions, s.work)
+    for line in _summary_lines(summary):
+        click.echo(line)
+    if strict and _flagged(summary):
+        sys.exit(1)
+
+
+@main.command("aggregate")
+@raw_option
+@work_option
+def aggregate_cmd(raw: Path, work: Path) -> None:
+    """Sum TPS masuk up every level of the region master, with TPS coverage counts."""
+    from .aggregate import aggregate
+    from .stages import setup
+
+    s = setup(raw, work)
+    summary = aggregate(s.election, s.regions, s.work)
+    c = summary.status_counts
+    click.echo(f"aggregate  {summary.tps_total} TPS ({', '.join(f'{k} {v}' for k, v in c.items())})"
+               f"; levels {', '.join(summary.levels)}")
+
+
+@main.command("publish")
+@raw_option
+@work_option
+@out_option
+def publish_cmd(raw: Path, work: Path, out: Path) -> None:
+    """Write downloads, datapackage.json, SHA256SUMS and the report to <out>/<contest-id>/."""
+    from .publish import publish
+    from .stages import setup
+
+    s = setup(raw, work)
+    summary = publish(s.election, s.regions, s.work, out)
+    click.echo(f"published  {summary.folder}/ ({len(summary.files)} files)")
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--regions", "regions_csv", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Region master CSV: kode,nama,tingkat,kode_induk (tingkat 5 = TPS).")
+@click.option("--candidates", "candidates_file", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Candidates: CSV nomor_urut,nama[,sirekap_id] or a Sirekap paslon JSON.")
+@click.option("--contest", "kind", default="pkwkk", show_default=True,
+              help="Contest kind: ppwp (presiden), pkwkp (gubernur), pkwkk (bupati/wali kota).")
+@click.option("--id", "contest_id", help="Contest id (names the output folder).")
+@click.option("--name", help="Contest name, e.g. 'Pemilihan Bupati ... 2024'.")
+@click.option("--date", default="", help="Voting day, YYYY-MM-DD.")
+@click.option("--root", help="Only this region code and what lies under it.")
+@click.option("--force", is_flag=True, help="Overwrite an existing election.toml.")
+def init_cmd(folder: Path, regions_csv: Path, candidates_file: Path, kind: str,
+             contest_id: str | None, name: str | None, date: str, root: str | None,
+             force: bool) -> None:
+    """Scaffold a new election folder: election.toml plus a copy of the region master."""
+    from .scaffold import init_election
+
+    config = init_election(folder, regions_csv, candidates_file, kind, contest_id, name, date,
+                           root, force)
+    click.echo(f"created    {config}")
+    click.echo(f"next       put C1 inputs in {folder}/ and run: c1 run --raw {folder}")
+
+
+@main.command("dictionary")
+def dictionary_cmd() -> None:
+    """Print the data dictionary of the published tables (Markdown, from the schemas)."""
+    from .dictionary import data_dictionary_markdown
+
+    click.echo(data_dictionary_markdown())
+
+
+@main.command("demo-data")
+@click.argument("folder", type=click.Path(path_type=Path), default=DEFAULT_RAW)
+def demo_data_cmd(folder: Path) -> None:
+    """(Re)generate the demo election (Luwu Utara 2024) into FOLDER, deterministically."""
+    from .demo.generate import generate_demo
+
+    files = generate_demo(folder)
+    click.echo(f"demo       {len(files)} files written to {folder}/")
+
+
+if __name__ == "__main__":
+    main()

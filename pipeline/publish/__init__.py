@@ -1,0 +1,112 @@
+"""Publish: downloads (CSV, Parquet, SQLite), datapackage.json, SHA256SUMS and the
+validation report, into `<out>/<contest-id>/`, replaced as a whole.
+
+Same inputs give byte-identical outputs: rows sorted by code, no clock time except the
+release time from the config.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..config import Election
+from ..csvwrite import write_csv
+from ..fields import published_schema
+from ..regions import RegionMaster
+from ..workdir import WorkDir, read_parquet
+from . import atomic
+from .datapackage import descriptor, file_hash, resource
+from .downloads import to_table, write_sqlite, write_table_files
+
+LEVEL_TITLES = {"nasional": "Nasional", "provinsi": "Provinsi", "kabupaten": "Kabupaten/Kota",
+                "kecamatan": "Kecamatan", "desa": "Desa/Kelurahan", "tps": "TPS"}
+
+
+@dataclass
+class PublishSummary:
+    folder: Path
+    files: list[str]
+
+
+def _release_time(election: Election) -> str:
+    text = election.release_time
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text}T00:00:00Z"
+    return text
+
+
+def _schema_for(level: str, levels: list[str], nomor_urut: list[int]) -> dict[str, Any]:
+    name = "published/tps.schema.json" if level == "tps" else "published/area.schema.json"
+    schema = published_schema(name, nomor_urut)
+    position = levels.index(level)
+    if position > 0:
+        schema["foreignKeys"] = [{"fields": "kode_induk",
+                                  "reference": {"resource": levels[position - 1],
+                                                "fields": "kode"}}]
+    return schema
+
+
+def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: Path
+            ) -> PublishSummary:
+    """Read work/aggregates and work/validated, write the release folder atomically."""
+    levels = [*regions.level_names(), "tps"]
+    frames = {level: read_parquet(work.require("aggregates", f"{level}.parquet",
+                                               "aggregate")).to_pandas() for level in levels}
+    validated = work.root / "validated"
+    issues = read_parquet(work.require("validated", "issues.parquet", "validate")).to_pandas()
+    sources = read_parquet(work.require("validated", "sources.parquet", "validate")).to_pandas()
+    election = _with_release(election)
+    target = Path(out_root) / election.contest_id
+    resources: list[dict[str, Any]] = []
+    with atomic.building(target) as folder:
+        sqlite_tables = []
+        for level in levels:
+            schema = _schema_for(level, levels, election.nomor_urut)
+            table = to_table(frames[level], schema)
+            write_table_files(table, folder, level)
+            title = f"Hasil per {LEVEL_TITLES[level]}"
+            resources.append(resource(folder, f"{level}.csv", level, schema, title))
+            resources.append(resource(folder, f"{level}.parquet", f"{level}-parquet", schema,
+                                      f"{title} (Parquet)"))
+            sqlite_tables.append((level, table, schema))
+        sources_schema = published_schema("published/sources.schema.json", election.nomor_urut)
+        sources_table = to_table(sources.sort_values(["file", "member"], kind="stable"),
+                                 sources_schema)
+        write_csv(sources_table, folder / "sumber.csv")
+        resources.append(resource(folder, "sumber.csv", "sumber", sources_schema,
+                                  "Berkas masukan (input files)"))
+        issues_schema = published_schema("published/issues.schema.json", election.nomor_urut)
+        report_dir = folder / "validation"
+        report_dir.mkdir()
+        shutil.copyfile(validated / "issues.csv", report_dir / "issues.csv")
+        shutil.copyfile(validated / "report.json", report_dir / "report.json")
+        resources.append(resource(folder, "validation/issues.csv", "validation-issues",
+                                  issues_schema, "Temuan validasi (validation issues)"))
+        resources.append(resource(folder, "validation/report.json", "validation-report", None,
+                                  "Laporan validasi, bentuk frictionless (validation report)"))
+        sqlite_tables.append(("sumber", sources_table, sources_schema))
+        sqlite_tables.append(("validation_issues", to_table(issues, issues_schema),
+                              issues_schema))
+        write_sqlite(sqlite_tables, folder / "results.sqlite")
+        resources.append(resource(folder, "results.sqlite", "results-sqlite", None,
+                                  "Semua tabel dalam satu basis data SQLite (opens in Datasette)"))
+        source_list = [{"title": f"{row.file}!{row.member}" if row.member else row.file,
+                        "c1:sha256": row.sha256, "c1:status": row.status}
+                       for row in sources.itertuples(index=False) if row.status != "skipped"]
+        package = descriptor(election, resources, source_list)
+        (folder / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                       if p.is_file())
+        sums = "".join(f"{file_hash(folder / f)}  {f}\n" for f in files)
+        (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    return PublishSummary(folder=target, files=[*files, "SHA256SUMS"])
+
+
+def _with_release(election: Election) -> Election:
+    return replace(election, release_time=_release_time(election))
