@@ -73,8 +73,8 @@ def out_option(f):
 
 def strict_option(f):
     return click.option("--strict", is_flag=True,
-                        help="Exit 1 if any input was rejected or any TPS is bermasalah or "
-                             "konflik.")(f)
+                        help="Exit 1 if any input was rejected or flagged: bermasalah, "
+                             "konflik or a plausibility warning.")(f)
 
 
 def quiet_option(f):
@@ -116,7 +116,7 @@ def _summary_lines(validation, aggregated=None) -> list[str]:
 def _flagged(validation, aggregated=None) -> bool:
     konflik = aggregated.status_counts["konflik"] if aggregated else validation.konflik_tps
     return bool(validation.rejected or validation.rejected_files or validation.bermasalah
-                or konflik)
+                or konflik or validation.warnings)
 
 
 @main.command()

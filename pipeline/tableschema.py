@@ -48,25 +48,20 @@ def _error_rows(idx: np.ndarray, name: str, number: int, kind: str, constraint: 
     return pd.DataFrame({
         "row_index": idx.astype(np.int64), "field_name": name, "field_number": number,
         "type": kind, "constraint": constraint, "cell": cells,
-        "message": [message.format(cell=c) for c in cells],
-        "pesan": [pesan.format(cell=c) for c in cells],
+        "message": [message.replace("{cell}", c) for c in cells],
+        "pesan": [pesan.replace("{cell}", c) for c in cells],
     }, columns=ERROR_COLUMNS)
 
 
 def _parse(column: pa.Array, ftype: str, present: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(typed values, bad mask) for the present cells of a text column."""
-    if ftype == "integer":
-        ok = pc.match_substring_regex(column, INTEGER_TEXT)
+    if ftype in ("integer", "number"):
+        ok = pc.match_substring_regex(column, INTEGER_TEXT if ftype == "integer" else NUMBER_TEXT)
         bad = pc.and_(present, pc.invert(pc.fill_null(ok, False)))
         text = pc.if_else(pc.and_(present, pc.invert(bad)), pc.utf8_trim_whitespace(column),
                           pa.scalar(None, pa.string()))
-        return pc.cast(text, pa.int64()), bad
-    if ftype == "number":
-        ok = pc.match_substring_regex(column, NUMBER_TEXT)
-        bad = pc.and_(present, pc.invert(pc.fill_null(ok, False)))
-        text = pc.if_else(pc.and_(present, pc.invert(bad)), pc.utf8_trim_whitespace(column),
-                          pa.scalar(None, pa.string()))
-        return pc.cast(text, pa.float64()), bad
+        text = pc.replace_substring_regex(text, r"^\+", "")  # Arrow's cast refuses a leading +
+        return pc.cast(text, pa.int64() if ftype == "integer" else pa.float64()), bad
     values = pc.if_else(present, column, pa.scalar(None, pa.string()))
     return values, pa.array(np.zeros(len(column), dtype=bool))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from pipeline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_RAW = REPO / "data" / "raw"
-REFERENCE = REPO.parent / "shared" / "reference"
+# The shared reference data sits beside the checkout; C1_REFERENCE points elsewhere.
+REFERENCE = Path(os.environ.get("C1_REFERENCE", REPO.parent / "shared" / "reference"))
 DEMO_ID = "pilbup-luwu-utara-2024"
 
 

@@ -168,3 +168,16 @@ def test_unknown_candidate_id_rejects_the_file_record(raw):
     row = found[found["rule"] == "ingest-rejected"].iloc[0]
     assert "999" in row["message"] and row["severity"] == "rejected"
     assert tps_status(raw)["9901012001002"] == "belum_masuk"
+
+
+def test_whitespace_only_lines_are_blank_rows_and_rows_keep_their_numbers(raw):
+    text = csv_text([good_form("9901012001001"), good_form("9901012002001", dpt=280)])
+    lines = text.splitlines()
+    text = "\n".join([lines[0], lines[1], "   ", "", lines[2]]) + "\n"
+    (raw / "c1.csv").write_text(text)
+    result = run_election(raw, "--strict")
+    assert result.exit_code == 0, result.output
+    rec = records(raw).set_index("kode_tps")
+    assert rec.loc["9901012002001", "source_row"] == 5
+    found = issues(raw)
+    assert "2 baris kosong" in found[found["rule"] == "blank-row"].iloc[0]["message"]

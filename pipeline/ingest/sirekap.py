@@ -54,7 +54,8 @@ def read_sirekap(source: Source, ctx: ReadContext) -> ReadResult:
         return result
     if not looks_like_sirekap(data):
         result.rejected = True
-        if isinstance(data, dict) and "table" in data.get("tungsura", data):
+        body = data.get("tungsura", data) if isinstance(data, dict) else None
+        if isinstance(body, dict) and "table" in body:
             result.pesan = "agregat Sirekap (per wilayah), bukan data satu TPS"
             result.message = "a Sirekap aggregate (per area), not one TPS"
         else:

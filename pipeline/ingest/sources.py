@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -91,6 +92,8 @@ def unsafe_member_name(name: str) -> str | None:
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if ".." in parts:
         return "'..' in path"
+    if ":" in name:
+        return "drive or stream name"
     if any(ord(ch) < 32 for ch in name):
         return "control character in name"
     return None
@@ -110,7 +113,7 @@ def open_archive(file: str, data: bytes, max_member_bytes: int,
     budget = max_member_bytes * 4
     for info in sorted(infos, key=lambda i: i.filename):
         name = info.filename
-        if info.is_dir() or PurePosixPath(name).name.startswith(".") or "__MACOSX" in name:
+        if info.is_dir():
             continue
 
         def refuse(pesan: str, message: str, name: str = name, info: zipfile.ZipInfo = info):
@@ -123,6 +126,11 @@ def open_archive(file: str, data: bytes, max_member_bytes: int,
         reason = unsafe_member_name(name)
         if reason:
             refuse(f"nama tidak aman ({reason})", f"unsafe name ({reason})")
+            continue
+        if PurePosixPath(name).name.startswith(".") or name.startswith("__MACOSX/"):
+            entries.append(SourceEntry(file, name, "", info.file_size, "unknown", "skipped", 0,
+                                       "berkas tersembunyi/metadata, dilewati",
+                                       "hidden or metadata file, skipped"))
             continue
         if info.flag_bits & 0x1:
             refuse("terenkripsi", "encrypted")
@@ -142,8 +150,8 @@ def open_archive(file: str, data: bytes, max_member_bytes: int,
         try:
             with archive.open(info) as handle:
                 content = handle.read(max_member_bytes + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
-                RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
+                NotImplementedError, RuntimeError) as exc:
             refuse(f"tidak dapat dibaca: {exc}", f"cannot be read: {exc}")
             continue
         if len(content) > max_member_bytes:

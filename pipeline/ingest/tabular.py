@@ -41,6 +41,7 @@ class Grid:
     bad_rows: list[tuple[int | None, str]]  # rows with the wrong number of cells
     sheet: str = ""
     delimiter: str = ","
+    blank_lines: int = 0  # whitespace-only lines the parser set aside
 
 
 class SheetError(Exception):
@@ -101,11 +102,14 @@ def read_csv_grid(source: Source, ctx: ReadContext) -> tuple[Grid, str]:
     # cells were taken out by the parser, so count them back in.
     positions = np.arange(n, dtype=np.int64) + header_rows + 1
     bad_numbers = sorted(number for number, _ in bad if number is not None)
+    blank_lines = sum(1 for _, text in bad if not text.strip())
+    bad = [(number, text) for number, text in bad if text.strip()]
     if bad_numbers:
         positions += np.searchsorted(np.array(bad_numbers) - np.arange(len(bad_numbers)),
                                      positions, side="right")
     columns = [table.column(i).combine_chunks() for i in range(len(labels))]
-    return Grid(labels, columns, pa.array(positions), bad, delimiter=delimiter), encoding
+    return Grid(labels, columns, pa.array(positions), bad, delimiter=delimiter,
+                blank_lines=blank_lines), encoding
 
 
 def _read_rows(utf8: bytes, delimiter: str, skip_rows: int, width: int,
@@ -175,14 +179,20 @@ def read_xlsx_grids(source: Source, ctx: ReadContext) -> list[Grid]:
                 continue
             header_index, _ = found
             labels = rows[header_index]
-            width = len(labels)
-            data_rows = rows[header_index + 1:]
-            columns = [pa.array([row[i] if i < len(row) else "" for row in data_rows], pa.string())
+            # openpyxl pads rows to the sheet's width: the header ends at its last label.
+            width = max(i for i, label in enumerate(labels) if label) + 1
+            labels = labels[:width]
+            kept, numbers, bad = [], [], []
+            for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+                if any(row[width:]):
+                    bad.append((number, ";".join(row).rstrip(";")))
+                else:
+                    kept.append(row)
+                    numbers.append(number)
+            columns = [pa.array([row[i] if i < len(row) else "" for row in kept], pa.string())
                        for i in range(width)]
-            bad = [(header_index + 2 + k, ";".join(row)) for k, row in enumerate(data_rows)
-                   if len(row) > width and any(cell for cell in row[width:])]
-            grid_rows = pa.array(np.arange(len(data_rows), dtype=np.int64) + header_index + 2)
-            grids.append(Grid(labels, columns, grid_rows, bad, sheet=sheet.title))
+            grids.append(Grid(labels, columns, pa.array(numbers, pa.int64()), bad,
+                              sheet=sheet.title, delimiter=";"))
     finally:
         workbook.close()
     if not grids:
@@ -295,6 +305,14 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
                    "tidak dibaca", f"columns for paslon not in the candidate list: "
                    f"{', '.join(strangers)}; sheet not read", ";".join(strangers))
         return None
+    unlabelled = [i for i, label in enumerate(grid.labels) if not str(label).strip()
+                  and len(grid.rows) and pc.any(pc.greater(pc.utf8_length(_strip(
+                      grid.columns[i])), 0)).as_py()]
+    if unlabelled:
+        listed = ", ".join(str(i + 1) for i in unlabelled)
+        file_issue("warning", "blank-label",
+                   f"kolom tanpa judul berisi data, diabaikan: kolom {listed}",
+                   f"columns without a header hold data, ignored: column {listed}")
     if header.unknown:
         listed = ", ".join(repr(label) for _, label in header.unknown)
         file_issue("info", "extra-label", f"kolom tidak dikenal diabaikan: {listed}",
@@ -327,14 +345,15 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
     cells = [grid.columns[i] for i in header.columns.values()]
     nonblank = pc.invert(_all_blank(cells, n))
     blank_count = n - pc.sum(nonblank).as_py() if n else 0
-    if blank_count:
+    if blank_count or grid.blank_lines:
+        blank_count += grid.blank_lines
         file_issue("info", "blank-row", f"{blank_count} baris kosong dilewati",
                    f"{blank_count} blank rows skipped")
     table = build_records(
         ctx.form_fields, Provenance(source.file, source.member, source.sha256, reader, grid.sheet),
         n, values, source_row=grid.rows, status=pa.array(status, pa.string()),
         note=pa.array(note, pa.string()), note_en=pa.array(note_en, pa.string()), waktu=waktu)
-    table = table.filter(nonblank) if blank_count else table
+    table = table.filter(nonblank) if n and not pc.all(nonblank).as_py() else table
     if grid.bad_rows:
         table = pa.concat_tables([table, _bad_row_records(grid, source, ctx, reader)])
     return table
@@ -342,7 +361,7 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
 
 def _all_blank(cells: list[pa.Array], n: int) -> pa.Array:
     if not cells or n == 0:
-        return pa.array([False] * n)
+        return pa.array([False] * n, pa.bool_())
     blank = pc.equal(pc.utf8_length(_strip(cells[0])), 0)
     for cell in cells[1:]:
         blank = pc.and_(blank, pc.equal(pc.utf8_length(_strip(cell)), 0))
