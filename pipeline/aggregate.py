@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from .config import Election
+from .errors import StageInputError
 from .fields import form_fields, paslon_field, published_schema
-from .regions import LEVELS, NASIONAL_KODE, RegionMaster
+from .regions import LEVELS, RegionMaster
 from .workdir import WorkDir, read_parquet, write_parquet
 
 STATUSES = ("masuk", "bermasalah", "konflik", "belum_masuk")
@@ -35,28 +36,37 @@ def _sumber_bagian(current: pd.DataFrame) -> pd.Series:
     row = current["source_row"].astype("Int64").astype("string").fillna("")
     joined = (member + " " + ("lembar " + sheet).where(sheet != "", "") + " "
               + ("baris " + row).where(row != "", ""))
-    return joined.str.replace(r"\s+", " ", regex=True).str.strip()
+    # At most one part is empty between two others: no regex needed (fast on 820,000 rows).
+    return joined.str.replace("  ", " ", regex=False).str.strip()
 
 
 def tps_table(regions: RegionMaster, subs: pd.DataFrame, status: pd.DataFrame,
               election: Election) -> pd.DataFrame:
     """One row per TPS of the region master, in the published column order."""
-    fields = form_fields(election.nomor_urut)
+    if not np.array_equal(status["kode_tps"].to_numpy(dtype=object),
+                          regions.tps["kode"].to_numpy(dtype=object)):
+        raise StageInputError("the region master changed since `c1 validate`: run it again")
+    rows = status["current_row"].to_numpy(dtype=np.int64)
+
+    def take(column: str) -> pd.api.extensions.ExtensionArray:
+        return subs[column].array.take(rows, allow_fill=True)
+
+    def text(column: str) -> np.ndarray:
+        return pd.Series(take(column)).fillna("").to_numpy(dtype=object)
+
     tps = regions.tps[["kode", "nama", "kode_induk"]].copy()
-    st = status.set_index("kode_tps")
-    tps["status"] = tps["kode"].map(st["status"]).fillna("belum_masuk")
-    tps["jumlah_kiriman"] = tps["kode"].map(st["jumlah_kiriman"]).fillna(0).astype("int64")
-    current = subs[subs["selection"] == "current"].set_index("kode_tps")
-    current = current.reindex(tps["kode"])
-    for name in fields:
-        tps[name] = current[name].to_numpy()
-        tps[name] = tps[name].astype("Int64")
-    tps["aturan_gagal"] = current["aturan_gagal"].fillna("").to_numpy()
-    tps["peringatan"] = current["peringatan"].fillna("").to_numpy()
-    tps["revisi"] = current["revisi"].astype("Int64").to_numpy()
-    tps["sumber_file"] = current["source_file"].fillna("").to_numpy()
-    tps["sumber_bagian"] = _sumber_bagian(current).to_numpy()
-    tps["sumber_sha256"] = current["source_sha256"].fillna("").to_numpy()
+    tps["status"] = status["status"].to_numpy(dtype=object)
+    tps["jumlah_kiriman"] = status["jumlah_kiriman"].to_numpy(dtype=np.int64)
+    for name in form_fields(election.nomor_urut):
+        tps[name] = pd.array(take(name), dtype="Int64")
+    tps["aturan_gagal"] = text("aturan_gagal")
+    tps["peringatan"] = text("peringatan")
+    tps["revisi"] = pd.array(take("revisi"), dtype="Int64")
+    tps["sumber_file"] = text("source_file")
+    current = pd.DataFrame({c: take(c) for c in ("source_member", "source_sheet",
+                                                  "source_row")})
+    tps["sumber_bagian"] = _sumber_bagian(current).to_numpy(dtype=object)
+    tps["sumber_sha256"] = text("source_sha256")
     columns = [f["name"] for f in published_schema("published/tps.schema.json",
                                                    election.nomor_urut)["fields"]]
     return tps[columns]
@@ -64,33 +74,35 @@ def tps_table(regions: RegionMaster, subs: pd.DataFrame, status: pd.DataFrame,
 
 def area_tables(regions: RegionMaster, tps: pd.DataFrame, election: Election
                 ) -> dict[str, pd.DataFrame]:
-    """Per level present in the master, one row per area with coverage and totals."""
+    """Per level present in the master, one row per area with coverage and totals.
+
+    `tps` is in region-master order, so each TPS's ancestors are the master's own columns.
+    """
     sums = ["pemilih_dpt_j", "pengguna_total_j",
             *[paslon_field(n) for n in election.nomor_urut],
             "suara_sah", "suara_tidak_sah", "suara_total"]
     columns = [f["name"] for f in published_schema("published/area.schema.json",
                                                    election.nomor_urut)["fields"]]
-    ancestors = regions.tps.set_index("kode").reindex(tps["kode"])
-    base = pd.DataFrame({"status": tps["status"].to_numpy()})
-    for status in STATUSES:
-        base[f"tps_{status}"] = (base["status"] == status).astype("int64")
-    masuk = (base["status"] == "masuk").to_numpy()
+    status = tps["status"].to_numpy(dtype=object)
+    masuk = status == "masuk"
+    weights = {f"tps_{s}": (status == s).astype(np.float64) for s in STATUSES}
     for name in sums:
-        values = tps[name].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
-        base[name] = np.where(masuk, np.nan_to_num(values), 0).astype("int64")
+        values = tps[name].to_numpy(dtype="float64", na_value=0.0)
+        weights[name] = np.where(masuk, values, 0.0)
     out = {}
     for tingkat in regions.levels:
-        level = regions.areas[regions.areas["tingkat"] == tingkat]
-        key = (np.full(len(tps), NASIONAL_KODE) if tingkat == 0
-               else ancestors[f"anc_{tingkat}"].to_numpy())
-        grouped = base.drop(columns="status").groupby(key, sort=True).sum()
-        grouped["tps_total"] = base.groupby(key, sort=True).size()
-        frame = level[["kode", "nama", "kode_induk"]].merge(
-            grouped, left_on="kode", right_index=True, how="left")
-        frame = frame.fillna({c: 0 for c in grouped.columns})
-        for column in grouped.columns:
-            frame[column] = frame[column].astype("int64")
-        out[LEVELS[tingkat]] = frame[columns].sort_values("kode").reset_index(drop=True)
+        level = regions.areas[regions.areas["tingkat"] == tingkat].sort_values("kode")
+        frame = level[["kode", "nama", "kode_induk"]].reset_index(drop=True)
+        if tingkat == 0:
+            group = np.zeros(len(tps), dtype=np.int64)
+        else:
+            group = pd.Index(frame["kode"].to_numpy(dtype=object)).get_indexer(
+                regions.tps[f"anc_{tingkat}"].to_numpy(dtype=object))
+        frame["tps_total"] = np.bincount(group, minlength=len(frame)).astype(np.int64)
+        for name, weight in weights.items():
+            frame[name] = np.rint(np.bincount(group, weights=weight, minlength=len(frame))
+                                  ).astype(np.int64)
+        out[LEVELS[tingkat]] = frame[columns]
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from ..fields import paslon_field, read_schema_file
 
@@ -19,6 +19,7 @@ ID_FIELDS = ("kode_tps", "kode_desa", "nama_desa", "nama_kecamatan", "nomor_tps"
 META_FIELDS = ("revisi", "waktu")
 
 
+@lru_cache(maxsize=65536)
 def normalise_label(label: str) -> str:
     """Lower case, accents and punctuation gone, '+' kept (L+P), spaces collapsed."""
     text = unicodedata.normalize("NFKD", str(label))
@@ -45,6 +46,7 @@ def form_label(name: str) -> str:
     return data["fields"][name][0]
 
 
+@cache
 def _paslon_regexes(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
     out = []
     for pattern in patterns:

@@ -39,7 +39,7 @@ class Provenance:
 
 
 def _constant(value: str | None, n: int) -> pa.Array:
-    return pa.array([value] * n, pa.string()) if n else pa.array([], pa.string())
+    return pa.repeat(pa.scalar(value, pa.string()), n)
 
 
 def build_records(form_fields: list[str], provenance: Provenance, n: int,

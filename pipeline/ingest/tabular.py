@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..columnar import is_in
 from ..issues import Issue
 from ..textdecode import detect_encoding, sniff_delimiter, to_utf8
 from .context import ReadContext, ReadResult
@@ -234,8 +235,7 @@ def _tps_from_desa(grid: Grid, header: HeaderMap, ctx: ReadContext) -> tuple[pa.
                            errors="coerce")
     if "kode_desa" in header.columns:
         desa = pd.Series(_normalise_kode(grid.columns[header.columns["kode_desa"]]).to_pylist())
-        known = set(ctx.regions.tps["kode_induk"])
-        kode_desa = desa.where(desa.isin(known))
+        kode_desa = desa.where(is_in(desa, ctx.regions.desa_codes))
         reason = "kode desa {} tidak ada di daftar wilayah"
         reason_en = "desa code {} is not in the region master"
         shown = desa
@@ -324,26 +324,24 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
                    f"columns absent (treated as missing, not zero): {', '.join(absent)}",
                    ";".join(absent))
 
-    values = {name: _strip(grid.columns[index]) for name, index in header.columns.items()
+    stripped = {name: _strip(grid.columns[index]) for name, index in header.columns.items()}
+    values = {name: cells for name, cells in stripped.items()
               if name not in ID_FIELDS and name != "waktu"}
     n = len(grid.rows)
-    status = ["ok"] * n
-    note = [""] * n
-    note_en = [""] * n
+    status = note = note_en = None
     if "kode_tps" in header.columns:
-        kode = _normalise_kode(grid.columns[header.columns["kode_tps"]])
+        kode = _normalise_kode(stripped["kode_tps"])
     else:
         kode, reasons = _tps_from_desa(grid, header, ctx)
-        for i, (pesan, message) in enumerate(reasons.to_pylist()):
-            if pesan:
-                status[i], note[i], note_en[i] = "rejected", pesan, message
+        pairs = reasons.to_pylist()
+        status = pa.array(["rejected" if p else "ok" for p, _ in pairs], pa.string())
+        note = pa.array([p for p, _ in pairs], pa.string())
+        note_en = pa.array([m for _, m in pairs], pa.string())
     values["kode_tps"] = kode
-    waktu = (_strip(grid.columns[header.columns["waktu"]]) if "waktu" in header.columns
-             else None)
+    waktu = stripped.get("waktu")
 
     # Blank rows are not submissions: drop them, say how many.
-    cells = [grid.columns[i] for i in header.columns.values()]
-    nonblank = pc.invert(_all_blank(cells, n))
+    nonblank = pc.invert(_all_blank(list(stripped.values()), n))
     blank_count = n - pc.sum(nonblank).as_py() if n else 0
     if blank_count or grid.blank_lines:
         blank_count += grid.blank_lines
@@ -351,20 +349,19 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
                    f"{blank_count} blank rows skipped")
     table = build_records(
         ctx.form_fields, Provenance(source.file, source.member, source.sha256, reader, grid.sheet),
-        n, values, source_row=grid.rows, status=pa.array(status, pa.string()),
-        note=pa.array(note, pa.string()), note_en=pa.array(note_en, pa.string()), waktu=waktu)
+        n, values, source_row=grid.rows, status=status, note=note, note_en=note_en, waktu=waktu)
     table = table.filter(nonblank) if n and not pc.all(nonblank).as_py() else table
     if grid.bad_rows:
         table = pa.concat_tables([table, _bad_row_records(grid, source, ctx, reader)])
     return table
 
 
-def _all_blank(cells: list[pa.Array], n: int) -> pa.Array:
-    if not cells or n == 0:
+def _all_blank(stripped: list[pa.Array], n: int) -> pa.Array:
+    if not stripped or n == 0:
         return pa.array([False] * n, pa.bool_())
-    blank = pc.equal(pc.utf8_length(_strip(cells[0])), 0)
-    for cell in cells[1:]:
-        blank = pc.and_(blank, pc.equal(pc.utf8_length(_strip(cell)), 0))
+    blank = pc.equal(pc.utf8_length(stripped[0]), 0)
+    for cells in stripped[1:]:
+        blank = pc.and_(blank, pc.equal(pc.utf8_length(cells), 0))
     return blank
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -63,36 +64,41 @@ def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: 
     election = _with_release(election)
     target = Path(out_root) / election.contest_id
     resources: list[dict[str, Any]] = []
+    sources_schema = published_schema("published/sources.schema.json", election.nomor_urut)
+    issues_schema = published_schema("published/issues.schema.json", election.nomor_urut)
+    tables = []
+    for level in levels:
+        schema = _schema_for(level, levels, election.nomor_urut)
+        tables.append((level, to_table(frames.pop(level), schema), schema))
+    sources_table = to_table(sources.sort_values(["file", "member"], kind="stable"),
+                             sources_schema)
+    sqlite_tables = [*tables, ("sumber", sources_table, sources_schema),
+                     ("validation_issues", to_table(issues, issues_schema), issues_schema)]
     with atomic.building(target) as folder:
-        sqlite_tables = []
-        for level in levels:
-            schema = _schema_for(level, levels, election.nomor_urut)
-            table = to_table(frames[level], schema)
-            write_table_files(table, folder, level)
-            title = f"Hasil per {LEVEL_TITLES[level]}"
-            resources.append(resource(folder, f"{level}.csv", level, schema, title))
-            resources.append(resource(folder, f"{level}.parquet", f"{level}-parquet", schema,
-                                      f"{title} (Parquet)"))
-            sqlite_tables.append((level, table, schema))
-        sources_schema = published_schema("published/sources.schema.json", election.nomor_urut)
-        sources_table = to_table(sources.sort_values(["file", "member"], kind="stable"),
-                                 sources_schema)
-        write_csv(sources_table, folder / "sumber.csv")
-        resources.append(resource(folder, "sumber.csv", "sumber", sources_schema,
-                                  "Berkas masukan (input files)"))
-        issues_schema = published_schema("published/issues.schema.json", election.nomor_urut)
-        report_dir = folder / "validation"
-        report_dir.mkdir()
-        shutil.copyfile(validated / "issues.csv", report_dir / "issues.csv")
-        shutil.copyfile(validated / "report.json", report_dir / "report.json")
-        resources.append(resource(folder, "validation/issues.csv", "validation-issues",
-                                  issues_schema, "Temuan validasi (validation issues)"))
-        resources.append(resource(folder, "validation/report.json", "validation-report", None,
-                                  "Laporan validasi, bentuk frictionless (validation report)"))
-        sqlite_tables.append(("sumber", sources_table, sources_schema))
-        sqlite_tables.append(("validation_issues", to_table(issues, issues_schema),
-                              issues_schema))
-        write_sqlite(sqlite_tables, folder / "results.sqlite")
+        # SQLite inserts row by row; it runs beside the CSV and Parquet writers (which leave
+        # the GIL to Arrow's C++), so the two cores share the slowest part of publishing.
+        sqlite_job = _Background(write_sqlite, sqlite_tables, folder / "results.sqlite")
+        try:
+            for level, table, schema in tables:
+                write_table_files(table, folder, level)
+                title = f"Hasil per {LEVEL_TITLES[level]}"
+                resources.append(resource(folder, f"{level}.csv", level, schema, title))
+                resources.append(resource(folder, f"{level}.parquet", f"{level}-parquet", schema,
+                                          f"{title} (Parquet)"))
+            write_csv(sources_table, folder / "sumber.csv")
+            resources.append(resource(folder, "sumber.csv", "sumber", sources_schema,
+                                      "Berkas masukan (input files)"))
+            report_dir = folder / "validation"
+            report_dir.mkdir()
+            shutil.copyfile(validated / "issues.csv", report_dir / "issues.csv")
+            shutil.copyfile(validated / "report.json", report_dir / "report.json")
+            resources.append(resource(folder, "validation/issues.csv", "validation-issues",
+                                      issues_schema, "Temuan validasi (validation issues)"))
+            resources.append(resource(folder, "validation/report.json", "validation-report", None,
+                                      "Laporan validasi, bentuk frictionless (validation report)"))
+        finally:
+            sqlite_job.thread.join()  # never leave it writing into a folder being removed
+        sqlite_job.wait()
         resources.append(resource(folder, "results.sqlite", "results-sqlite", None,
                                   "Semua tabel dalam satu basis data SQLite (opens in Datasette)"))
         source_list = [{"title": f"{row.file}!{row.member}" if row.member else row.file,
@@ -101,11 +107,34 @@ def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: 
         package = descriptor(election, resources, source_list)
         (folder / "datapackage.json").write_text(
             json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        hashes = {item["path"]: item["hash"].removeprefix("sha256:") for item in resources}
+        hashes["datapackage.json"] = file_hash(folder / "datapackage.json")
         files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                        if p.is_file())
-        sums = "".join(f"{file_hash(folder / f)}  {f}\n" for f in files)
+        sums = "".join(f"{hashes.get(f) or file_hash(folder / f)}  {f}\n" for f in files)
         (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return PublishSummary(folder=target, files=[*files, "SHA256SUMS"])
+
+
+class _Background:
+    """Run one call in a thread; `wait` re-raises what it raised."""
+
+    def __init__(self, call, *args):
+        self.error: BaseException | None = None
+
+        def target() -> None:
+            try:
+                call(*args)
+            except BaseException as exc:  # handed to the caller in wait()
+                self.error = exc
+
+        self.thread = threading.Thread(target=target, daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _with_release(election: Election) -> Election:

@@ -40,11 +40,11 @@ class ValidationSummary:
     report_path: str
 
 
-def _first_per_row(frame: pd.DataFrame, n: int, column: str) -> list[str]:
-    out = [""] * n
-    for index, value in zip(frame["row_index"], frame[column], strict=True):
-        if not out[index]:
-            out[index] = value
+def _first_per_row(frame: pd.DataFrame, n: int, column: str, default: np.ndarray) -> np.ndarray:
+    """Per row, the first finding's text where there is one, else `default`."""
+    out = np.asarray(default, dtype=object).copy()
+    first = frame.drop_duplicates("row_index")
+    out[first["row_index"].to_numpy(dtype=np.int64)] = first[column].to_numpy(dtype=object)
     return out
 
 
@@ -72,14 +72,19 @@ def validate_records(records: pa.Table, election: Election, regions: RegionMaste
         checked.errors) else checked.errors
     schema_bad = np.zeros(n, dtype=bool)
     schema_bad[errors["row_index"].to_numpy(dtype=np.int64)] = True
-    known = subs["kode_tps"].isin(regions.tps["kode"]).to_numpy(dtype=bool)
+    # Position of each submission's TPS in the region master (-1: not there).
+    subs["tps_pos"] = regions.tps_index.get_indexer(subs["kode_tps"])
+    known = subs["tps_pos"].to_numpy() >= 0
     unknown_tps = ok & ~schema_bad & ~known
 
     rule_rows = ok & ~schema_bad & known
     values = subs.loc[rule_rows, ["kode_tps", *fields]].reset_index(drop=True)
-    master_dpt = values["kode_tps"].map(regions.tps.set_index("kode")["dpt"])
+    master_dpt = None
+    if regions.tps["dpt"].notna().any():
+        master_dpt = regions.tps["dpt"].array.take(subs.loc[rule_rows, "tps_pos"].to_numpy())
+        master_dpt = pd.Series(master_dpt)
     failures = evaluate_rules(values, load_rules(election.nomor_urut), election,
-                              master_dpt if regions.tps["dpt"].notna().any() else None).frame
+                              master_dpt).frame
     positions = np.flatnonzero(rule_rows)
     failures["row_index"] = positions[failures["row_index"].to_numpy(dtype=np.int64)]
     hard = failures[failures["severity"] == "hard"]
@@ -94,9 +99,9 @@ def validate_records(records: pa.Table, election: Election, regions: RegionMaste
     subs["outcome"] = outcome
     subs["aturan_gagal"] = _joined(hard, n)
     subs["peringatan"] = _joined(warn, n)
-    reason = _first_per_row(errors, n, "pesan")
-    subs["alasan"] = [r or note for r, note in zip(reason, meta["ingest_note"], strict=True)]
-    subs.loc[unknown_tps, "alasan"] = "kode TPS tidak ada di daftar wilayah"
+    alasan = _first_per_row(errors, n, "pesan", meta["ingest_note"].to_numpy(dtype=object))
+    alasan[unknown_tps] = "kode TPS tidak ada di daftar wilayah"
+    subs["alasan"] = alasan
     subs = select_current(subs, fields)
 
     def base(rows: np.ndarray) -> dict[str, object]:
@@ -190,7 +195,7 @@ def validate(election: Election, regions: RegionMaster, work: WorkDir) -> Valida
     ingest_issues = read_parquet(work.require("records", "issues.parquet", "ingest")).to_pandas()
     subs, issues = validate_records(records, election, regions)
     issues = sort_issues(normalise_issues(pd.concat([ingest_issues, issues], ignore_index=True)))
-    status = tps_status(subs)
+    status = tps_status(subs, regions.tps["kode"])
     out = work.stage("validated")
     write_parquet(subs, out / "submissions.parquet")
     write_parquet(status, out / "tps_status.parquet")

@@ -57,13 +57,15 @@ def build_report(issues: pd.DataFrame, sources: pd.DataFrame, subs: pd.DataFrame
     bermasalah in it."""
     rows_per_source = subs.groupby(["source_file", "source_member"]).size()
     tasks = []
-    by_source = {key: part for key, part in issues.groupby(["file", "member"], sort=False)}
+    by_source: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for issue in issues.to_dict("records"):
+        by_source.setdefault((issue["file"], issue["member"]), []).append(issue)
     for entry in sources.itertuples(index=False):
         key = (entry.file, entry.member)
         part = by_source.get(key)
         errors, warnings = [], []
         if part is not None:
-            for issue in part.to_dict("records"):
+            for issue in part:
                 if issue["severity"] in ("rejected", "bermasalah", "konflik"):
                     errors.append(_error(issue))
                 elif issue["severity"] == "warning":

@@ -17,54 +17,65 @@ USABLE = ("accepted", "bermasalah")
 def select_current(subs: pd.DataFrame, form_fields: list[str]) -> pd.DataFrame:
     """Add `selection` (current | duplicate | superseded | konflik | unused), `superseded_by`.
 
-    `subs` has kode_tps, outcome, revisi (Int64), waktu (text), submission_id and the typed
-    form fields. Rows are returned in the same order.
+    `subs` has tps_pos (the TPS's row in the region master), outcome, revisi (Int64), waktu
+    (text), submission_id and the typed form fields. Rows keep their order.
     """
     out = subs.copy()
-    out["selection"] = "unused"
-    out["superseded_by"] = ""
-    usable = out["outcome"].isin(USABLE).to_numpy()
-    if not usable.any():
-        return out
-    part = out.loc[usable, ["kode_tps", "submission_id", "revisi", *form_fields]].copy()
-    part["_rev"] = part["revisi"].fillna(0).astype("int64")
-    part["_ts"] = pd.to_datetime(out.loc[usable, "waktu"], errors="coerce", format="ISO8601")
-    part["_content"] = pd.util.hash_pandas_object(part[form_fields], index=False).to_numpy()
-    part["_pos"] = np.arange(len(part))
-    group = part.groupby("kode_tps", sort=False)
-    top = part["_rev"] == group["_rev"].transform("max")
-    # Within the top revisi, order by time only when every candidate has a time.
-    top_ts = part["_ts"].where(top)
-    all_timed = top_ts.notna() | ~top
-    all_timed = all_timed.groupby(part["kode_tps"]).transform("all")
-    latest_ts = top_ts.groupby(part["kode_tps"]).transform("max")
-    top &= ~all_timed | (part["_ts"] == latest_ts)
-    distinct = part["_content"].where(top).groupby(part["kode_tps"]).transform("nunique")
-    konflik = top & (distinct > 1)
-    # Among identical top candidates the first (by file order) is current, others duplicates.
-    first_pos = part["_pos"].where(top & ~konflik).groupby(part["kode_tps"]).transform("min")
-    current = top & ~konflik & (part["_pos"] == first_pos)
-    duplicate = top & ~konflik & ~current
-    selection = np.select([current, duplicate, konflik], ["current", "duplicate", "konflik"],
-                          default="superseded")
-    current_id = part["submission_id"].where(current).groupby(part["kode_tps"]).transform(
-        "first").fillna("")
-    superseded_by = np.where(np.isin(selection, ["duplicate", "superseded"]), current_id, "")
-    out.loc[usable, "selection"] = selection
-    out.loc[usable, "superseded_by"] = superseded_by
+    outcome = out["outcome"].to_numpy(dtype=object)
+    usable = (outcome == USABLE[0]) | (outcome == USABLE[1])
+    selection = np.full(len(out), "unused", dtype=object)
+    superseded_by = np.full(len(out), "", dtype=object)
+    if usable.any():
+        part = out.loc[usable, ["tps_pos", "submission_id", "revisi", *form_fields]]
+        key = part["tps_pos"].to_numpy()
+        rev = part["revisi"].fillna(0).to_numpy(dtype=np.int64)
+        ts = pd.to_datetime(out.loc[usable, "waktu"], errors="coerce", format="ISO8601")
+        content = pd.util.hash_pandas_object(part[form_fields], index=False).to_numpy()
+        frame = pd.DataFrame({"key": key, "rev": rev, "ts": ts.to_numpy(), "content": content,
+                              "pos": np.arange(len(part))})
+        group = frame.groupby("key", sort=False)
+        top = (rev == group["rev"].transform("max").to_numpy())
+        # Within the top revisi, order by time only when every candidate has a time.
+        top_ts = frame["ts"].where(top)
+        untimed = (top & frame["ts"].isna().to_numpy())
+        any_untimed = pd.Series(untimed).groupby(key).transform("any").to_numpy()
+        latest = top_ts.groupby(key).transform("max").to_numpy()
+        top &= any_untimed | (frame["ts"].to_numpy() == latest)
+        distinct = frame["content"].where(top).groupby(key).transform("nunique").to_numpy()
+        konflik = top & (distinct > 1)
+        # Among identical top candidates the first (by file order) is current.
+        eligible = frame["pos"].where(top & ~konflik)
+        first = eligible.groupby(key).transform("min").to_numpy()
+        current = top & ~konflik & (frame["pos"].to_numpy() == first)
+        duplicate = top & ~konflik & ~current
+        chosen = np.select([current, duplicate, konflik], ["current", "duplicate", "konflik"],
+                           default="superseded")
+        ids = part["submission_id"].to_numpy(dtype=object)
+        current_id = pd.Series(np.where(current, ids, None)).groupby(key).transform(
+            "first").fillna("").to_numpy(dtype=object)
+        selection[usable] = chosen
+        superseded_by[usable] = np.where((chosen == "duplicate") | (chosen == "superseded"),
+                                         current_id, "")
+    out["selection"] = selection
+    out["superseded_by"] = superseded_by
     return out
 
 
-def tps_status(subs: pd.DataFrame) -> pd.DataFrame:
-    """One row per TPS that has any submission: status and the current submission."""
-    counts = subs.groupby("kode_tps").size().rename("jumlah_kiriman")
-    current = subs[subs["selection"] == "current"].set_index("kode_tps")
-    konflik = subs.loc[subs["selection"] == "konflik", "kode_tps"].unique()
-    frame = counts.to_frame()
-    frame["submission_id"] = current["submission_id"].reindex(frame.index).fillna("")
-    outcome = current["outcome"].reindex(frame.index)
-    status = np.where(outcome == "accepted", "masuk",
-                      np.where(outcome == "bermasalah", "bermasalah", "belum_masuk"))
-    status = np.where(frame.index.isin(konflik), "konflik", status)
-    frame["status"] = status
-    return frame.reset_index()
+def tps_status(subs: pd.DataFrame, master_kode: pd.Series) -> pd.DataFrame:
+    """One row per TPS of the region master, in master order: status, submissions received,
+    and `current_row`, the row of the current submission in `subs` (-1: none)."""
+    n_tps = len(master_kode)
+    pos = subs["tps_pos"].to_numpy()
+    known = pos >= 0
+    counts = np.bincount(pos[known], minlength=n_tps)
+    selection = subs["selection"].to_numpy(dtype=object)
+    outcome = subs["outcome"].to_numpy(dtype=object)
+    current_row = np.full(n_tps, -1, dtype=np.int64)
+    is_current = selection == "current"
+    current_row[pos[is_current]] = np.flatnonzero(is_current)
+    status = np.full(n_tps, "belum_masuk", dtype=object)
+    status[pos[is_current & (outcome == "accepted")]] = "masuk"
+    status[pos[is_current & (outcome == "bermasalah")]] = "bermasalah"
+    status[pos[selection == "konflik"]] = "konflik"
+    return pd.DataFrame({"kode_tps": master_kode.to_numpy(dtype=object), "status": status,
+                         "jumlah_kiriman": counts.astype(np.int64), "current_row": current_row})
