@@ -94,7 +94,7 @@ def main() -> None:
     """
 
 
-def _summary_lines(validation, aggregated=None) -> list[str]:
+def _summary_lines(validation, aggregated=None, report: Path | None = None) -> list[str]:
     v = validation
     lines = [
         f"received   {v.received} submissions "
@@ -109,7 +109,7 @@ def _summary_lines(validation, aggregated=None) -> list[str]:
                      f"belum_masuk {c['belum_masuk']}")
     else:
         lines.append(f"konflik    {v.konflik_tps} TPS")
-    lines.append(f"report     {v.report_path}")
+    lines.append(f"report     {report or v.report_path} (and issues.csv beside it)")
     return lines
 
 
@@ -134,7 +134,8 @@ def run(raw: Path, work: Path, out: Path, strict: bool, quiet: bool) -> None:
             click.echo(f"c1: {name} ...", err=True)
 
     summary = run_all(raw, work, out, _track(quiet), on_stage)
-    for line in _summary_lines(summary.validation, summary.aggregate):
+    published_report = summary.publish.folder / "validation" / "report.json"
+    for line in _summary_lines(summary.validation, summary.aggregate, published_report):
         click.echo(line)
     totals = ", ".join(f"{k}={v}" for k, v in summary.aggregate.totals.items()
                        if k.startswith("suara_paslon_"))
