@@ -16,7 +16,3 @@ def schemas_dir() -> Path:
 
 def templates_dir() -> Path:
     return Path(os.environ.get("C1_SITE_TEMPLATES", REPO_DIR / "site_templates"))
-
-
-def to_posix(path: Path) -> str:
-    return path.as_posix()

@@ -13,21 +13,14 @@ import pyarrow as pa
 
 from ..config import Election
 from ..fields import form_fields
+from ..hashing import sha256_bytes, sha256_file
 from ..issues import Issue, issues_frame
 from ..regions import RegionMaster
 from ..workdir import Track, WorkDir, no_progress, write_parquet
 from .context import ReadContext, ReadResult
 from .records import empty_records
 from .sirekap import read_sirekap
-from .sources import (
-    ArchiveError,
-    Source,
-    SourceEntry,
-    input_files,
-    open_archive,
-    sha256_bytes,
-    sha256_file,
-)
+from .sources import ArchiveError, Source, SourceEntry, input_files, open_archive
 from .tabular import read_tabular
 
 TABULAR = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}

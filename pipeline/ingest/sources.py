@@ -7,7 +7,6 @@ Nothing is written to disk; the raw folder is only read.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
 import zlib
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..hashing import sha256_bytes
 from ..issues import Issue
 
 MAX_ARCHIVE_MEMBERS = 200_000
@@ -54,18 +54,6 @@ class SourceEntry:
     kiriman: int = 0
     pesan: str = ""
     message: str = ""
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def input_files(raw_dir: Path, exclude: set[Path]) -> list[Path]:

@@ -18,10 +18,11 @@ from typing import Any
 from ..config import Election
 from ..csvwrite import write_csv
 from ..fields import published_schema
+from ..hashing import sha256_file
 from ..regions import RegionMaster
 from ..workdir import WorkDir, read_parquet
 from . import atomic
-from .datapackage import descriptor, file_hash, resource
+from .datapackage import descriptor, resource
 from .downloads import to_table, write_sqlite, write_table_files
 
 LEVEL_TITLES = {"nasional": "Nasional", "provinsi": "Provinsi", "kabupaten": "Kabupaten/Kota",
@@ -108,10 +109,10 @@ def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: 
         (folder / "datapackage.json").write_text(
             json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         hashes = {item["path"]: item["hash"].removeprefix("sha256:") for item in resources}
-        hashes["datapackage.json"] = file_hash(folder / "datapackage.json")
+        hashes["datapackage.json"] = sha256_file(folder / "datapackage.json")
         files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                        if p.is_file())
-        sums = "".join(f"{hashes.get(f) or file_hash(folder / f)}  {f}\n" for f in files)
+        sums = "".join(f"{hashes.get(f) or sha256_file(folder / f)}  {f}\n" for f in files)
         (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return PublishSummary(folder=target, files=[*files, "SHA256SUMS"])
 

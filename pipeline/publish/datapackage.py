@@ -3,11 +3,11 @@ and its size and hash, so anyone can check a download with frictionless or sha25
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from ..config import Election
+from ..hashing import sha256_file
 
 LICENCES = {
     "CC-BY-4.0": ("https://creativecommons.org/licenses/by/4.0/",
@@ -21,14 +21,6 @@ LICENCES = {
 }
 MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
          "sqlite": "application/vnd.sqlite3", "json": "application/json"}
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _clean_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +48,7 @@ def resource(folder: Path, relpath: str, name: str, schema: dict[str, Any] | Non
         if schema is not None:
             item["schema"] = _clean_schema(schema)
     item["bytes"] = path.stat().st_size
-    item["hash"] = f"sha256:{file_hash(path)}"
+    item["hash"] = f"sha256:{sha256_file(path)}"
     return item
 
 
