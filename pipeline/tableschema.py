@@ -1,8 +1,8 @@
-"""Column-at-a-time Table Schema checks: parse text cells into typed columns, report every
-cell that fails its type or a constraint, in frictionless-py's error vocabulary.
+"""Table Schema checks for the pipeline's validate stage, on the `c1 check` engine.
 
-frictionless-py checks one row at a time in Python; here each field is one vectorised pass
-(pyarrow compute), so a national table is checked in seconds.
+One implementation: the same field readers (`pipeline.check.fields`) that give
+frictionless-py's answers in `c1 check` type and check the submissions here, and their
+errors come out in frictionless-py's vocabulary with an Indonesian message beside.
 """
 
 from __future__ import annotations
@@ -15,9 +15,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-NUMBER_TEXT = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+from .check.fields import Field, check_field, indices
+
 ERROR_COLUMNS = ["row_index", "field_name", "field_number", "type", "constraint", "cell",
                  "message", "pesan"]
+TYPE_ID = {"integer": "bilangan bulat", "number": "angka", "string": "teks",
+           "boolean": "benar/salah", "date": "tanggal", "datetime": "tanggal-waktu",
+           "year": "tahun"}
+CONSTRAINT_ID = {"required": "wajib diisi", "minimum": "kurang dari", "maximum": "lebih dari",
+                 "exclusiveMinimum": "tidak lebih dari", "exclusiveMaximum": "tidak kurang dari",
+                 "minLength": "lebih pendek dari", "maxLength": "lebih panjang dari",
+                 "pattern": "tidak sesuai pola", "enum": "bukan salah satu dari"}
 
 
 @dataclass
@@ -26,128 +34,58 @@ class CheckedTable:
 
     values: dict[str, pa.Array]
     errors: pd.DataFrame
-    missing: dict[str, pa.Array] = field(default_factory=dict)
+    missing: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _missing_mask(column: pa.Array, missing_values: list[str]) -> pa.Array:
-    mask = pc.is_null(column)
-    if missing_values:
-        mask = pc.or_(mask, pc.fill_null(pc.is_in(column, pa.array(missing_values)), True))
-    return mask
-
-
-def _indices(mask: pa.Array) -> np.ndarray:
-    return np.flatnonzero(np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False)))
-
-
-def _error_rows(idx: np.ndarray, name: str, number: int, kind: str, constraint: str,
-                column: pa.Array, message: str, pesan: str) -> pd.DataFrame:
-    cells = pc.take(column, pa.array(idx, pa.int64())).to_pylist() if len(idx) else []
-    cells = ["" if c is None else str(c) for c in cells]
-    return pd.DataFrame({
-        "row_index": idx.astype(np.int64), "field_name": name, "field_number": number,
-        "type": kind, "constraint": constraint, "cell": cells,
-        "message": [message.replace("{cell}", c) for c in cells],
-        "pesan": [pesan.replace("{cell}", c) for c in cells],
-    }, columns=ERROR_COLUMNS)
-
-
-def _parse(column: pa.Array, ftype: str, present: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """(typed values, bad mask) for the present cells of a text column."""
-    if ftype == "integer":
-        # Cheap kernels, no regex: optional sign, then 1-18 ASCII digits.
-        trimmed = pc.utf8_trim_whitespace(column)
-        plus = pc.starts_with(trimmed, "+")
-        signed = pc.or_(plus, pc.starts_with(trimmed, "-"))
-        digits = pc.if_else(signed, pc.utf8_slice_codeunits(trimmed, 1), trimmed)
-        ok = pc.and_(pc.ascii_is_decimal(digits), pc.less_equal(pc.binary_length(digits), 18))
-        bad = pc.and_(present, pc.invert(pc.fill_null(ok, False)))
-        text = pc.if_else(plus, pc.utf8_slice_codeunits(trimmed, 1), trimmed)  # cast refuses +
-        text = pc.if_else(pc.and_(present, pc.invert(bad)), text, pa.scalar(None, pa.string()))
-        return pc.cast(text, pa.int64()), bad
-    if ftype == "number":
-        ok = pc.match_substring_regex(column, NUMBER_TEXT)
-        bad = pc.and_(present, pc.invert(pc.fill_null(ok, False)))
-        text = pc.if_else(pc.and_(present, pc.invert(bad)), pc.utf8_trim_whitespace(column),
-                          pa.scalar(None, pa.string()))
-        text = pc.replace_substring_regex(text, r"^\+", "")  # Arrow's cast refuses a leading +
-        return pc.cast(text, pa.float64()), bad
-    values = pc.if_else(present, column, pa.scalar(None, pa.string()))
-    return values, pa.array(np.zeros(len(column), dtype=bool))
+def _messages(fld: Field, kind: str, constraint: str, cells: list[str]) -> tuple[list, list]:
+    name = fld.name
+    if kind == "type-error":
+        return ([f'Type error in the cell "{c}" in field "{name}": type is "{fld.type}/default"'
+                 for c in cells],
+                [f'Isian "{c}" di kolom "{name}" bukan {TYPE_ID.get(fld.type, fld.type)}'
+                 for c in cells])
+    if constraint == "required":
+        return ([f'Field "{name}" is required but the cell is empty or missing'] * len(cells),
+                [f'Kolom "{name}" wajib diisi, tetapi kosong atau tidak ada'] * len(cells))
+    value = fld.constraints.get(constraint)
+    return ([f'The cell "{c}" in field "{name}" does not conform to a constraint: constraint '
+             f'"{constraint}" is "{value}"' for c in cells],
+            [f'Isian "{c}" di kolom "{name}" {CONSTRAINT_ID.get(constraint, constraint)} {value}'
+             for c in cells])
 
 
 def check_columns(table: pa.Table, schema: dict[str, Any]) -> CheckedTable:
-    """Check the columns of `table` (text) named by the schema's fields."""
-    missing_values = schema.get("missingValues", [""])
+    """Check the text columns of `table` named by the schema (an absent column: all missing)."""
+    missing_values = tuple(schema.get("missingValues", [""]))
     values: dict[str, pa.Array] = {}
-    missing: dict[str, pa.Array] = {}
+    missing: dict[str, np.ndarray] = {}
     frames = []
     n = table.num_rows
     for number, spec in enumerate(schema["fields"], start=1):
-        name = spec["name"]
-        ftype = spec.get("type", "string")
-        constraints = spec.get("constraints", {})
-        column = (table.column(name).combine_chunks() if name in table.column_names
+        fld = Field.from_descriptor(spec, number, missing_values)
+        column = (table.column(fld.name).combine_chunks() if fld.name in table.column_names
                   else pa.nulls(n, pa.string()))
-        if not pa.types.is_string(column.type):
-            column = pc.cast(column, pa.string())
-        absent = _missing_mask(column, missing_values)
-        present = pc.invert(absent)
-        missing[name] = absent
-        typed, bad = _parse(column, ftype, present)
-        frames.append(_error_rows(
-            _indices(bad), name, number, "type-error", "", column,
-            f'Type error in the cell "{{cell}}" in field "{name}": type is "{ftype}"',
-            f'Isian "{{cell}}" di kolom "{name}" bukan {_TYPE_ID.get(ftype, ftype)}'))
-        valid = pc.and_(present, pc.invert(bad))
-        if constraints.get("required"):
-            frames.append(_error_rows(
-                _indices(absent), name, number, "constraint-error", "required", column,
-                f'Field "{name}" is required but the cell is empty or missing',
-                f'Kolom "{name}" wajib diisi, tetapi kosong atau tidak ada'))
-        for key, op, word, kata in (("minimum", pc.less, "minimum", "kurang dari"),
-                                    ("maximum", pc.greater, "maximum", "lebih dari")):
-            if key in constraints and ftype in ("integer", "number"):
-                limit = constraints[key]
-                fails = pc.and_(valid, pc.fill_null(op(typed, limit), False))
-                frames.append(_error_rows(
-                    _indices(fails), name, number, "constraint-error", key, column,
-                    f'The cell "{{cell}}" in field "{name}" does not conform to a constraint: '
-                    f'constraint "{word}" is "{limit}"',
-                    f'Isian "{{cell}}" di kolom "{name}" {kata} {limit}'))
-        if "pattern" in constraints:
-            ok = pc.match_substring_regex(column, f"^(?:{constraints['pattern']})$")
-            fails = pc.and_(valid, pc.invert(pc.fill_null(ok, False)))
-            frames.append(_error_rows(
-                _indices(fails), name, number, "constraint-error", "pattern", column,
-                f'The cell "{{cell}}" in field "{name}" does not conform to a constraint: '
-                f'constraint "pattern" is "{constraints["pattern"]}"',
-                f'Isian "{{cell}}" di kolom "{name}" tidak sesuai pola {constraints["pattern"]}'))
-        if "enum" in constraints:
-            allowed = pa.array(constraints["enum"], typed.type)
-            fails = pc.and_(valid, pc.invert(pc.is_in(typed, allowed)))
-            frames.append(_error_rows(
-                _indices(fails), name, number, "constraint-error", "enum", column,
-                f'The cell "{{cell}}" in field "{name}" does not conform to a constraint: '
-                f'constraint "enum" is "{constraints["enum"]}"',
-                f'Isian "{{cell}}" di kolom "{name}" bukan salah satu dari {constraints["enum"]}'))
-        for key, op in (("minLength", pc.less), ("maxLength", pc.greater)):
-            if key in constraints:
-                fails = pc.and_(valid, pc.fill_null(op(pc.utf8_length(column), constraints[key]),
-                                                    False))
-                frames.append(_error_rows(
-                    _indices(fails), name, number, "constraint-error", key, column,
-                    f'The cell "{{cell}}" in field "{name}" does not conform to a constraint: '
-                    f'constraint "{key}" is "{constraints[key]}"',
-                    f'Panjang isian "{{cell}}" di kolom "{name}" melanggar {key} '
-                    f'{constraints[key]}'))
-        values[name] = pc.if_else(valid, typed, pa.scalar(None, typed.type))
-    frames = [f for f in frames if len(f)]
+        result = check_field(column, fld)
+        missing[fld.name] = np.asarray(result.missing.to_numpy(zero_copy_only=False), bool)
+        bad = [("type-error", "", result.type_error)]
+        bad += [("constraint-error", c, pc.and_(mask, pc.invert(result.type_error)))
+                for c, mask in result.failures]
+        for kind, constraint, mask in bad:
+            idx = indices(mask)
+            if not len(idx):
+                continue
+            cells = ["" if c is None else c
+                     for c in pc.take(column, pa.array(idx, pa.int64())).to_pylist()]
+            message, pesan = _messages(fld, kind, constraint, cells)
+            frames.append(pd.DataFrame({
+                "row_index": idx.astype(np.int64), "field_name": fld.name,
+                "field_number": number, "type": kind, "constraint": constraint, "cell": cells,
+                "message": message, "pesan": pesan}, columns=ERROR_COLUMNS))
+        ok = pc.invert(pc.or_(result.missing, result.type_error))
+        typed = result.values if result.values is not None else column
+        values[fld.name] = pc.if_else(ok, typed, pa.scalar(None, typed.type))
     errors = (pd.concat(frames, ignore_index=True) if frames
               else pd.DataFrame(columns=ERROR_COLUMNS))
     errors = errors.sort_values(["row_index", "field_number"], kind="stable").reset_index(
         drop=True)
     return CheckedTable(values=values, errors=errors, missing=missing)
-
-
-_TYPE_ID = {"integer": "bilangan bulat", "number": "angka", "string": "teks"}
