@@ -108,3 +108,11 @@ def test_validate_stage_uses_the_same_engine():
     from pipeline.check import fields
 
     assert tableschema.check_field is fields.check_field
+
+
+def test_streamed_json_equals_the_library_report(files):
+    from pipeline.check import check_file
+
+    result = run_cli("check", files["bad"], "--schema", files["schema"], "--json")
+    streamed = json.loads(result.output)
+    assert streamed == check_file(files["bad"], SCHEMA)

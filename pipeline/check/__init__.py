@@ -15,9 +15,10 @@ from typing import Any
 
 from .engine import Schema, TaskResult, check_table
 from .fields import SchemaError
-from .report import summary_text, task_report, wrap_tasks
+from .report import summary_text, task_report, wrap_tasks, write_json
 
-__all__ = ["check_file", "check_package", "SchemaError", "summary_text", "load_json"]
+__all__ = ["check_file", "check_package", "check_file_tasks", "check_package_tasks",
+           "SchemaError", "summary_text", "load_json", "write_json"]
 
 
 @contextmanager
@@ -46,13 +47,17 @@ def load_json(path: Path, what: str) -> dict[str, Any]:
 
 def check_file(data: Path, schema: dict[str, Any], name: str | None = None) -> dict[str, Any]:
     """Validate one CSV or Parquet file against a schema descriptor; no error limit."""
+    return wrap_tasks([task_report(r) for r in check_file_tasks(data, schema, name)])
+
+
+def check_file_tasks(data: Path, schema: dict[str, Any], name: str | None = None
+                     ) -> list[TaskResult]:
     data = Path(data)
     if not data.is_file():
         raise SchemaError(f"data file not found: {data}")
     parsed = Schema.from_descriptor(schema)
     with _quick_handoff():
-        result = check_table(data, parsed, name=name or data.stem)
-    return wrap_tasks([task_report(result)])
+        return [check_table(data, parsed, name=name or data.stem)]
 
 
 def _resource_schema(resource: dict[str, Any], base: Path) -> dict[str, Any]:
@@ -79,12 +84,18 @@ def _dialect_options(resource: dict[str, Any]) -> dict[str, Any]:
 def check_package(descriptor_path: Path, resource_name: str | None = None,
                   data: Path | None = None) -> dict[str, Any]:
     """Validate the table resources of a data package (foreign keys across them)."""
+    return wrap_tasks([task_report(r) for r in check_package_tasks(descriptor_path,
+                                                                     resource_name, data)])
+
+
+def check_package_tasks(descriptor_path: Path, resource_name: str | None = None,
+                        data: Path | None = None) -> list[TaskResult]:
     with _quick_handoff():
         return _check_package(Path(descriptor_path), resource_name, data)
 
 
 def _check_package(descriptor_path: Path, resource_name: str | None,
-                   data: Path | None) -> dict[str, Any]:
+                   data: Path | None) -> list[TaskResult]:
     descriptor_path = Path(descriptor_path)
     package = load_json(descriptor_path, "data package")
     base = descriptor_path.parent
@@ -132,5 +143,4 @@ def _check_package(descriptor_path: Path, resource_name: str | None,
             results[name] = check_table(path_of(resource), schemas[name], name=name,
                                         lookups=lookups, self_name=name,
                                         dialect_options=_dialect_options(resource))
-    tasks = [task_report(results[r["name"]]) for r in targets]
-    return wrap_tasks(tasks)
+    return [results[r["name"]] for r in targets]

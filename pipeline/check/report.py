@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from typing import Any
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any, BinaryIO
 
 from .engine import TaskResult
 
@@ -60,25 +63,20 @@ def _row_message(kind: str, row: int, number: int, name: str, cell: str, note: s
     return f'Row at position "{row}" violates the foreign key: {note}'
 
 
-def task_report(result: TaskResult) -> dict[str, Any]:
-    """One task: header errors first, then row errors sorted by row and field."""
-    errors: list[dict[str, Any]] = []
+def iter_errors(result: TaskResult) -> Iterator[dict[str, Any]]:
+    """The task's errors one at a time: task errors, header errors, then rows by row, field."""
     for e in result.task_errors:
-        errors.append({"type": e["type"], "title": TITLES[e["type"]], "tags": [],
-                       "note": e["note"], "message": e["note"]})
+        yield {"type": e["type"], "title": TITLES[e["type"]], "tags": [], "note": e["note"],
+               "message": e["note"]}
     for e in result.header_errors:
-        item = {"type": e["type"], "title": TITLES[e["type"]], "tags": LABEL_TAGS,
-                "note": e.get("note", ""), "label": e.get("label", ""),
-                "fieldName": e["fieldName"], "fieldNumber": e["fieldNumber"],
-                "rowNumbers": [1]}
-        item["message"] = _label_message(e)
-        errors.append(item)
+        yield {"type": e["type"], "title": TITLES[e["type"]], "tags": LABEL_TAGS,
+               "note": e.get("note", ""), "label": e.get("label", ""),
+               "fieldName": e["fieldName"], "fieldNumber": e["fieldNumber"], "rowNumbers": [1],
+               "message": _label_message(e)}
     names = {f.number: f.name for f in result.fields}
     frame = result.errors
     for kind, row, number, cell, note in zip(*(frame[c].tolist() for c in (
             "type", "row", "field", "cell", "note")), strict=True):
-        row = int(row)
-        number = int(number)
         item: dict[str, Any] = {"type": kind, "title": TITLES[kind],
                                 "tags": ROW_TAGS if number < 0 else CELL_TAGS,
                                 "note": note, "rowNumber": row}
@@ -87,12 +85,25 @@ def task_report(result: TaskResult) -> dict[str, Any]:
             name = "" if kind == "extra-cell" else names.get(number, "")
             item.update({"fieldNumber": number, "fieldName": name, "cell": str(cell)})
         item["message"] = _row_message(kind, row, number, name, str(cell), note)
-        errors.append(item)
-    return {"name": result.name, "type": "table", "valid": not errors, "place": result.place,
+        yield item
+
+
+def error_count(result: TaskResult) -> int:
+    return len(result.task_errors) + len(result.header_errors) + len(result.errors["row"])
+
+
+def task_head(result: TaskResult) -> dict[str, Any]:
+    """A task without its errors (their count is known before they are written)."""
+    count = error_count(result)
+    return {"name": result.name, "type": "table", "valid": count == 0, "place": result.place,
             "labels": result.labels,
-            "stats": {"errors": len(errors), "warnings": 0, "rows": result.rows,
+            "stats": {"errors": count, "warnings": 0, "rows": result.rows,
                       "fields": len(result.fields)},
-            "warnings": [], "errors": errors}
+            "warnings": []}
+
+
+def task_report(result: TaskResult) -> dict[str, Any]:
+    return {**task_head(result), "errors": list(iter_errors(result))}
 
 
 def wrap_tasks(tasks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -101,21 +112,53 @@ def wrap_tasks(tasks: list[dict[str, Any]]) -> dict[str, Any]:
             "warnings": [], "errors": [], "tasks": tasks}
 
 
-def summary_text(report: dict[str, Any], first: int = 20) -> str:
+def write_json(results: list[TaskResult], out: BinaryIO) -> None:
+    """The report as JSON, written error by error: a national report never sits in memory."""
+    try:
+        import orjson
+
+        dumps = orjson.dumps
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        def dumps(value: Any) -> bytes:
+            return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    heads = [task_head(r) for r in results]
+    total = sum(h["stats"]["errors"] for h in heads)
+    top = {"valid": total == 0, "stats": {"tasks": len(heads), "errors": total, "warnings": 0},
+           "warnings": [], "errors": []}
+    out.write(dumps(top)[:-1] + b',"tasks":[')
+    for i, (head, result) in enumerate(zip(heads, results, strict=True)):
+        out.write((b"," if i else b"") + dumps(head)[:-1] + b',"errors":[')
+        batch: list[bytes] = []
+        for k, error in enumerate(iter_errors(result)):
+            batch.append(dumps(error))
+            if len(batch) >= 10_000:
+                out.write((b"," if k >= len(batch) else b"") + b",".join(batch))
+                batch = []
+        if batch:
+            written = k + 1 - len(batch)
+            out.write((b"," if written else b"") + b",".join(batch))
+        out.write(b"]}")
+    out.write(b"]}\n")
+
+
+def summary_text(results: list[TaskResult], first: int = 20) -> str:
     """Counts per error type and the first errors, with row, field, value and message."""
     lines = []
-    for task in report["tasks"]:
-        state = "valid" if task["valid"] else f"INVALID: {task['stats']['errors']} errors"
-        lines.append(f"{task['place']}: {task['stats']['rows']} rows, {state}")
-        counts = Counter(e["type"] for e in task["errors"])
-        for kind, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"  {count:>9,}  {kind}")
-        for e in task["errors"][:first]:
+    for result in results:
+        count = error_count(result)
+        state = "valid" if count == 0 else f"INVALID: {count:,} errors"
+        lines.append(f"{result.place}: {result.rows:,} rows, {state}")
+        counts = Counter([e["type"] for e in result.task_errors]
+                         + [e["type"] for e in result.header_errors]
+                         + result.errors["type"].tolist())
+        for kind, number in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {number:>9,}  {kind}")
+        for e in islice(iter_errors(result), first):
             where = f"row {e['rowNumber']}" if "rowNumber" in e else "header"
             if "fieldNumber" in e:
                 where += f", field {e['fieldNumber']} {e.get('fieldName') or ''}".rstrip()
             value = f" {e['cell']!r}" if e.get("cell") not in (None, "") else ""
             lines.append(f"  {where}:{value} {e['message']}")
-        if len(task["errors"]) > first:
-            lines.append(f"  ... {len(task['errors']) - first:,} more (use --json for all)")
+        if count > first:
+            lines.append(f"  ... {count - first:,} more (use --json for all)")
     return "\n".join(lines)
