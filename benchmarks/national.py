@@ -462,7 +462,8 @@ def child_pipeline(base: Path, profile: bool) -> dict:
     ingested = timed("ingest", lambda: ingest(s.election, s.regions, s.work))
     validated = timed("validate", lambda: validate(s.election, s.regions, s.work))
     aggregated = timed("aggregate", lambda: aggregate(s.election, s.regions, s.work))
-    published = timed("publish", lambda: publish(s.election, s.regions, s.work, out))
+    published = timed("publish", lambda: publish(s.election, s.regions, s.work, out,
+                                                 site=False))  # downloads only
     master_rows = len(s.regions.areas) - 1 + len(s.regions.tps)  # without the added nasional
     rows = {"setup": master_rows, "ingest": ingested.records, "validate": validated.received,
             "aggregate": aggregated.tps_total, "publish": aggregated.tps_total}

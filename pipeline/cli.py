@@ -141,6 +141,10 @@ def run(raw: Path, work: Path, out: Path, strict: bool, quiet: bool) -> None:
                        if k.startswith("suara_paslon_"))
     click.echo(f"totals     {totals} (TPS masuk only)")
     click.echo(f"published  {summary.publish.folder}/ ({len(summary.publish.files)} files)")
+    if summary.publish.site is not None:
+        site = summary.publish.site
+        click.echo(f"site       {summary.publish.folder}/site/index.html ({site.pages} pages: "
+                   f"{site.rendered} rendered, {site.linked} unchanged) - preview: c1 serve")
     if strict and _flagged(summary.validation, summary.aggregate):
         sys.exit(1)
 
@@ -197,13 +201,15 @@ def aggregate_cmd(raw: Path, work: Path) -> None:
 @raw_option
 @work_option
 @out_option
-def publish_cmd(raw: Path, work: Path, out: Path) -> None:
-    """Write downloads, datapackage.json, SHA256SUMS and the report to <out>/<contest-id>/."""
+@click.option("--no-site", is_flag=True, help="Downloads only, no HTML site.")
+def publish_cmd(raw: Path, work: Path, out: Path, no_site: bool) -> None:
+    """Write downloads, datapackage.json, the site, SHA256SUMS and the report to
+    <out>/<contest-id>/."""
     from .publish import publish
     from .stages import setup
 
     s = setup(raw, work)
-    summary = publish(s.election, s.regions, s.work, out)
+    summary = publish(s.election, s.regions, s.work, out, site=not no_site)
     click.echo(f"published  {summary.folder}/ ({len(summary.files)} files)")
 
 
@@ -284,6 +290,34 @@ def check_cmd(data: Path | None, schema_path: Path | None, package_path: Path | 
     else:
         click.echo(summary_text(results))
     sys.exit(0 if all(error_count(r) == 0 for r in results) else 1)
+
+
+@main.command("serve")
+@raw_option
+@out_option
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+def serve_cmd(raw: Path, out: Path, port: int) -> None:
+    """Preview the published site on localhost (Ctrl+C stops)."""
+    from .config import load_election
+    from .errors import StageInputError
+    from .site.serve import make_server
+
+    election = load_election(raw)
+    folder = out / election.contest_id
+    if not (folder / "site" / "index.html").is_file():
+        raise StageInputError(f"{folder}/site not found: run `c1 run` (or `c1 publish`) first")
+    try:
+        server = make_server(folder, port)
+    except OSError as exc:
+        raise StageInputError(f"cannot listen on 127.0.0.1:{port}: {exc}") from None
+    click.echo(f"serving    http://127.0.0.1:{server.server_address[1]}/site/index.html "
+               "(Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @main.command("dictionary")

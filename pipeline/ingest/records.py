@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 META_COLUMNS = ["submission_id", "source_file", "source_member", "source_sheet", "source_row",
-                "source_sha256", "reader", "waktu", "ingest_status", "ingest_note",
-                "ingest_note_en"]
+                "source_sha256", "source_images", "reader", "waktu", "ingest_status",
+                "ingest_note", "ingest_note_en"]
 # ingest_status: ok | incomplete (Sirekap not yet digitised: counts as not received) |
 # rejected (structurally unusable row: never used)
 INGEST_STATUSES = ("ok", "incomplete", "rejected")
@@ -45,7 +45,8 @@ def _constant(value: str | None, n: int) -> pa.Array:
 def build_records(form_fields: list[str], provenance: Provenance, n: int,
                   values: dict[str, pa.Array], source_row: pa.Array | None = None,
                   status: pa.Array | None = None, note: pa.Array | None = None,
-                  note_en: pa.Array | None = None, waktu: pa.Array | None = None) -> pa.Table:
+                  note_en: pa.Array | None = None, waktu: pa.Array | None = None,
+                  images: pa.Array | None = None) -> pa.Table:
     """Assemble a records table; absent fields are null (missing), never zero."""
     schema = record_schema(form_fields)
     rows = source_row if source_row is not None else pa.nulls(n, pa.int64())
@@ -60,6 +61,8 @@ def build_records(form_fields: list[str], provenance: Provenance, n: int,
         "source_sheet": _constant(provenance.sheet, n),
         "source_row": rows,
         "source_sha256": _constant(provenance.sha256, n),
+        # Scan or photo links of the form (http(s) URLs only), ";"-separated.
+        "source_images": images if images is not None else _constant("", n),
         "reader": _constant(provenance.reader, n),
         "waktu": waktu if waktu is not None else pa.nulls(n, pa.string()),
         "ingest_status": status if status is not None else _constant("ok", n),

@@ -115,11 +115,15 @@ def read_sirekap(source: Source, ctx: ReadContext) -> ReadResult:
             notes_en.append("Sirekap data incomplete (" + ", ".join(missing).replace(
                 "semua nol", "all zero") + "): TPS counted as not received")
     ts = data.get("ts")
+    images = data.get("images")
+    links = [u for u in images if isinstance(u, str) and u.startswith(("https://", "http://"))
+             and ";" not in u] if isinstance(images, list) else []
     table = build_records(
         ctx.form_fields, Provenance(source.file, source.member, source.sha256, "sirekap-json"), 1,
         {k: pa.array([v], pa.string()) for k, v in values.items()},
         status=pa.array([status]), note=pa.array(["; ".join(notes)]),
         note_en=pa.array(["; ".join(notes_en)]),
-        waktu=pa.array([None if ts is None else str(ts)], pa.string()))
+        waktu=pa.array([None if ts is None else str(ts)], pa.string()),
+        images=pa.array([";".join(links)], pa.string()))
     result.records = table
     return result

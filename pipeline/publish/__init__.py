@@ -20,6 +20,7 @@ from ..csvwrite import write_csv
 from ..fields import published_schema
 from ..hashing import sha256_file
 from ..regions import RegionMaster
+from ..site import SiteSummary, build_site
 from ..workdir import WorkDir, read_parquet
 from . import atomic
 from .datapackage import descriptor, resource
@@ -33,6 +34,7 @@ LEVEL_TITLES = {"nasional": "Nasional", "provinsi": "Provinsi", "kabupaten": "Ka
 class PublishSummary:
     folder: Path
     files: list[str]
+    site: SiteSummary | None = None
 
 
 def _release_time(election: Election) -> str:
@@ -53,18 +55,20 @@ def _schema_for(level: str, levels: list[str], nomor_urut: list[int]) -> dict[st
     return schema
 
 
-def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: Path
-            ) -> PublishSummary:
+def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: Path,
+            site: bool = True) -> PublishSummary:
     """Read work/aggregates and work/validated, write the release folder atomically."""
     levels = [*regions.level_names(), "tps"]
     frames = {level: read_parquet(work.require("aggregates", f"{level}.parquet",
                                                "aggregate")).to_pandas() for level in levels}
+    site_frames = dict(frames) if site else {}
     validated = work.root / "validated"
     issues = read_parquet(work.require("validated", "issues.parquet", "validate")).to_pandas()
     sources = read_parquet(work.require("validated", "sources.parquet", "validate")).to_pandas()
     election = _with_release(election)
     target = Path(out_root) / election.contest_id
     resources: list[dict[str, Any]] = []
+    site_summary = None
     sources_schema = published_schema("published/sources.schema.json", election.nomor_urut)
     issues_schema = published_schema("published/issues.schema.json", election.nomor_urut)
     tables = []
@@ -110,11 +114,28 @@ def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: 
             json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         hashes = {item["path"]: item["hash"].removeprefix("sha256:") for item in resources}
         hashes["datapackage.json"] = sha256_file(folder / "datapackage.json")
+        if site:
+            rows = {f"{level}.csv": len(site_frames[level]) for level in levels}
+            rows.update({"sumber.csv": sources_table.num_rows,
+                         "validation/issues.csv": len(issues)})
+            listing = [{"path": item["path"], "title": item["title"], "bytes": item["bytes"],
+                        "sha256": hashes[item["path"]],
+                        "rows": rows.get(item["path"], rows.get(
+                            item["path"].replace(".parquet", ".csv")))} for item in resources]
+            listing.append({"path": "datapackage.json", "title": "Data package descriptor",
+                            "bytes": (folder / "datapackage.json").stat().st_size,
+                            "sha256": hashes["datapackage.json"], "rows": None})
+            subs = read_parquet(work.require("validated", "submissions.parquet",
+                                             "validate")).to_pandas()
+            site_summary = build_site(
+                folder / "site", election, regions.level_names(), site_frames, subs, issues,
+                regions.tps.set_index("kode")["dpt"], listing,
+                previous=target / "site" if (target / "site").is_dir() else None)
         files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                        if p.is_file())
         sums = "".join(f"{hashes.get(f) or sha256_file(folder / f)}  {f}\n" for f in files)
         (folder / "SHA256SUMS").write_text(sums, encoding="utf-8")
-    return PublishSummary(folder=target, files=[*files, "SHA256SUMS"])
+    return PublishSummary(folder=target, files=[*files, "SHA256SUMS"], site=site_summary)
 
 
 class _Background:
