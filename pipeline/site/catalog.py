@@ -15,13 +15,17 @@ PO = Path("locale") / "en" / "LC_MESSAGES" / "messages.po"
 
 
 def template_messages(base: Path | None = None) -> list[str]:
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import extract_from_dir, extract_from_file
 
     base = base or templates_dir()
     found = []
-    for _, _, message, _, _ in extract_from_dir(
-            str(base), method_map=[("*.html", "jinja2.ext:babel_extract")],
-            options_map={"*.html": {"extensions": "jinja2.ext.i18n"}}):
+    messages = [m for _, _, m, _, _ in extract_from_dir(
+        str(base), method_map=[("*.html", "jinja2.ext:babel_extract")],
+        options_map={"*.html": {"extensions": "jinja2.ext.i18n"}})]
+    # TPS sections are built in Python (render.py); their words are marked with N_().
+    messages += [m for _, m, _, _ in extract_from_file(
+        "python", str(Path(__file__).with_name("render.py")), keywords={"N_": None})]
+    for message in messages:
         text = message if isinstance(message, str) else message[0]
         if text not in found:
             found.append(text)

@@ -65,6 +65,9 @@ class SiteModel:
     files: list[dict[str, Any]] = field(default_factory=list)
     dictionary: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     master_dpt: dict[str, float] = field(default_factory=dict)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # typed, for fingerprints
+    subs_frame: pd.DataFrame | None = None
+    issues_frame: pd.DataFrame | None = None
 
     @property
     def nomor_urut(self) -> list[int]:
@@ -113,7 +116,7 @@ def build_model(election: Election, levels: list[str], frames: dict[str, pd.Data
     children = {level: _group(tables[level].columns["kode_induk"])
                 for level in [*levels[1:], "tps"]}
     model = SiteModel(election, levels, tables, children, rules=load_rules(election.nomor_urut),
-                      files=files)
+                      files=files, frames=frames, issues_frame=issues)
     for spec in submission_schema(election.nomor_urut)["fields"]:
         model.labels[spec["name"]] = (spec.get("title", spec["name"]),
                                       spec.get("description", spec["name"]))
@@ -122,9 +125,9 @@ def build_model(election: Election, levels: list[str], frames: dict[str, pd.Data
     keep = ["submission_id", "kode_tps", "source_file", "source_member", "source_sheet",
             "source_row", "revisi", "waktu", "outcome", "selection", "superseded_by",
             "source_sha256", "source_images", "ingest_note", "ingest_note_en"]
-    subs = subs[[c for c in keep if c in subs.columns]]
-    model.subs = {c: subs[c].astype(object).where(subs[c].notna(), None).to_numpy(dtype=object)
-                  for c in subs.columns}
+    subs = subs.reindex(columns=keep)  # a column a work folder lacks is empty
+    model.subs_frame = subs
+    model.subs = {c: subs[c].to_numpy(dtype=object, na_value=None) for c in subs.columns}
     known = set(tables["tps"].position)
     for row, kode in enumerate(model.subs.get("kode_tps", [])):
         if isinstance(kode, str) and kode in known:

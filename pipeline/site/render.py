@@ -20,12 +20,24 @@ from typing import Any
 
 import jinja2
 import numpy as np
+from markupsafe import Markup, escape
 
 from ..paths import templates_dir
 from .i18n import LANGUAGES, translations
 from .model import COLORS, SiteModel, field_order, level_label, tingkat_of
 from .numbers import filesize, number, percent
 
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog (extracted like the templates' _())."""
+    return message
+
+
+TPS_WORDS = {"caption": N_("Angka pada formulir (kiriman yang berlaku)"),
+             "line": N_("Baris formulir"), "total": N_("Jumlah"),
+             "rules": N_("Pemeriksaan aturan formulir"), "source": N_("Sumber"),
+             "scan": N_("pindaian/foto halaman"), "history": N_("Riwayat kiriman"),
+             "revisi": N_("revisi"), "none": N_("Belum ada kiriman untuk TPS ini.")}
 TEMPLATE_FILES = ("base.html", "macros.html", "area.html", "downloads.html", "method.html")
 PARALLEL_FROM = 400  # pages; below this, forking costs more than it saves
 SELECTION_ID = {"current": "berlaku", "superseded": "digantikan", "duplicate": "duplikat",
@@ -36,11 +48,43 @@ OUTCOME_ID = {"rejected": "ditolak", "incomplete": "belum lengkap"}
 OUTCOME_EN = {"rejected": "rejected", "incomplete": "incomplete"}
 
 
+class TranslatedLoader(jinja2.FileSystemLoader):
+    """Templates with every _("...") replaced by its translation when they are loaded:
+    the catalog is applied once per template, not tens of times per page. Babel still
+    extracts the messages from the templates as written."""
+
+    MESSAGE = re.compile(r"""_\((["'])((?:\\.|(?!\1).)*)\1\)""")
+
+    def __init__(self, base: Path, lang: str):
+        super().__init__(str(base))
+        self.catalog = translations(base, lang)
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+
+        def translate(match: re.Match) -> str:
+            text = match.group(2).replace("\\" + match.group(1), match.group(1))
+            return json.dumps(self.catalog.gettext(text), ensure_ascii=False)
+
+        return self.MESSAGE.sub(translate, source), filename, uptodate
+
+
 def environment(lang: str) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+    env = jinja2.Environment(loader=TranslatedLoader(templates_dir(), lang),
                              autoescape=True, extensions=["jinja2.ext.i18n"],
                              trim_blocks=False, lstrip_blocks=False)
-    env.install_gettext_translations(translations(templates_dir(), lang), newstyle=True)
+    # Old-style callables with a memo: templates call _() tens of times per page, and a
+    # national site has 180,000 pages. Output is still autoescaped.
+    catalog = translations(templates_dir(), lang)
+    memo: dict[str, str] = {}
+
+    def gettext(message: str) -> str:
+        text = memo.get(message)
+        if text is None:
+            text = memo[message] = catalog.gettext(message)
+        return text
+
+    env.install_gettext_callables(gettext, catalog.ngettext, newstyle=False)
     return env
 
 
@@ -57,6 +101,29 @@ class Renderer:
         self.model = model
         self.envs = {lang: environment(lang) for lang in LANGUAGES}
         self.groups, self.singles, _ = field_order(model.nomor_urut)
+        # Row labels of the form, escaped once per language: a national site writes
+        # millions of table rows, built here as plain strings (numbers need no escaping).
+        self.row_labels = {}
+        for lang in LANGUAGES:
+            pick = 0 if lang == "id" else 1
+            groups = [escape(model.labels[f"{g}_j"][pick].replace(" (jumlah)", "")
+                             .replace(" (total)", "")) for g in self.groups]
+            singles = [escape(model.labels[f][pick]) for f in self.singles]
+            self.row_labels[lang] = (groups, singles)
+        self.rule_titles = {lang: [escape(r.title if lang == "id" else r.title_en)
+                                   for r in model.rules] for lang in LANGUAGES}
+        self.verdicts = {"id": {"lulus": "lulus", "gagal": "gagal", "peringatan": "peringatan",
+                                "dilewati": "tidak diperiksa",
+                                "skipped": "sebagian angka tidak diisi"},
+                         "en": {"lulus": "passed", "gagal": "failed", "peringatan": "warning",
+                                "dilewati": "not checked", "skipped": "some numbers are missing"}}
+        self.value_fields = [name for name in model.labels if name in model.tables["tps"].columns]
+        self._cores: dict[int, tuple] = {}
+        self.tps_words = {lang: {key: escape(translations(templates_dir(), lang).gettext(text))
+                                 for key, text in TPS_WORDS.items()} for lang in LANGUAGES}
+        statuses = ("masuk", "bermasalah", "konflik", "belum_masuk")
+        self.status_words = {lang: {st: escape(translations(templates_dir(), lang).gettext(
+            st.replace("_", " "))) for st in statuses} for lang in LANGUAGES}
 
     # -------------------------------------------------------------- paths
 
@@ -138,51 +205,130 @@ class Renderer:
         child_level = m.child_level(level)
         rows = m.children.get(child_level, {}).get(kode, [])
         ctab = m.tables[child_level].columns
-        children = []
+        is_tps = child_level == "tps"
+        status_words = self.status_words[lang]
+        vote_columns = [ctab[f"suara_paslon_{c.nomor_urut}"] for c in candidates]
+        cells = []  # one row per child area or TPS, built as text: they are many
         for r in rows:
             code = str(ctab["kode"][r])
-            is_tps = child_level == "tps"
-            children.append({
-                "nama": str(ctab["nama"][r]),
-                "url": f"#tps-{code}" if is_tps else f"{here}wilayah/{code}.html",
-                "status": str(ctab["status"][r]) if is_tps else None,
-                "votes": [n(ctab[f"suara_paslon_{c.nomor_urut}"][r]) for c in candidates],
-                "sah": n(ctab["suara_sah"][r]),
-                "masuk": n(1 if is_tps and ctab["status"][r] == "masuk" else
-                           (0 if is_tps else ctab["tps_masuk"][r])),
-                "total": n(1 if is_tps else ctab["tps_total"][r]),
-                "bermasalah": n(int(ctab["status"][r] == "bermasalah") if is_tps
-                                else ctab["tps_bermasalah"][r]),
-                "konflik": n(int(ctab["status"][r] == "konflik") if is_tps
-                             else ctab["tps_konflik"][r]),
-                "belum_masuk": n(int(ctab["status"][r] == "belum_masuk") if is_tps
-                                 else ctab["tps_belum_masuk"][r]),
-            })
-        context = {"area": {"kode": kode, "nama": str(col["nama"][row]),
+            name = escape(str(ctab["nama"][r]))
+            if is_tps:
+                status = str(ctab["status"][r])
+                head = (f'<a href="#tps-{code}">{name}</a> <span class="st {status}">'
+                        f"{status_words[status]}</span>")
+                counts = (int(status == "masuk"), 1, int(status == "bermasalah"),
+                          int(status == "konflik"), int(status == "belum_masuk"))
+            else:
+                head = f'<a href="{here}wilayah/{code}.html">{name}</a>'
+                counts = (ctab["tps_masuk"][r], ctab["tps_total"][r], ctab["tps_bermasalah"][r],
+                          ctab["tps_konflik"][r], ctab["tps_belum_masuk"][r])
+            votes = "".join(f'<td class="n">{n(v[r])}</td>' for v in vote_columns)
+            cells.append(f'<tr><th scope="row">{head}</th>{votes}<td class="n">'
+                         f'{n(ctab["suara_sah"][r])}</td><td class="n">{n(counts[0])}/'
+                         f'{n(counts[1])}</td><td class="n">{n(counts[2])}</td><td class="n">'
+                         f'{n(counts[3])}</td><td class="n">{n(counts[4])}</td></tr>')
+        children = Markup("".join(cells))
+        context = {"status_words": self.status_words[lang],
+                   "area": {"kode": kode, "nama": str(col["nama"][row]),
                             "level_label": level_label(level, lang)},
                    "coverage": coverage, "bars": bars, "admin": admin, "trail": trail,
                    "children": children, "child_label": level_label(child_level, lang)}
         if child_level == "tps":
-            context["tps_list"] = [self.tps_context(r, lang) for r in rows]
+            context["tps_sections"] = Markup("".join(self.tps_section(r, lang) for r in rows))
         return context
+
+    def tps_section(self, row: int, lang: str) -> str:
+        """One TPS as an <article> (anchored #tps-<kode>). Built as text, not by Jinja: a
+        national site has 820,000 of them; every text in it is escaped here."""
+        t = self.tps_context(row, lang)
+        words = self.tps_words[lang]
+        kode = t["kode"]
+        parts = [f'<article class="tps" id="tps-{kode}" aria-labelledby="judul-{kode}">'
+                 f'<h3 id="judul-{kode}">{escape(t["nama"])} <span class="code">{kode}</span> '
+                 f'<span class="st {t["status"]}">{self.status_words[lang][t["status"]]}</span>'
+                 f'</h3><p class="status-text">{escape(t["status_text"])}</p>']
+        if t["has_form"]:
+            parts.append(f'<table class="form-numbers"><caption>{words["caption"]}</caption>'
+                         f'<thead><tr><th scope="col">{words["line"]}</th><th scope="col" '
+                         f'class="n">L</th><th scope="col" class="n">P</th><th scope="col" '
+                         f'class="n">{words["total"]}</th></tr></thead><tbody>'
+                         f'{t["numbers_html"]}</tbody></table><h4>{words["rules"]}</h4>'
+                         f'<ul class="rules">{t["rules_html"]}</ul>')
+        if t["sources"]:
+            items = []
+            for src in t["sources"]:
+                part = f' ({escape(src["part"])})' if src["part"] else ""
+                images = "".join(f' · <a href="{escape(img["url"])}" rel="nofollow noopener">'
+                                 f'{words["scan"]} {img["page"]}</a>' for img in src["images"])
+                items.append(f'<li>{escape(src["file"])}{part} · SHA-256 '
+                             f'<code>{escape(src["sha256"])}</code>{images}</li>')
+            parts.append(f'<h4>{words["source"]}</h4><ul class="sources">{"".join(items)}</ul>')
+        parts.append(f'<h4>{words["history"]}</h4>')
+        if t["history"]:
+            items = []
+            for h in t["history"]:
+                part = f' ({escape(h["part"])})' if h["part"] else ""
+                revisi = f', {words["revisi"]} {h["revisi"]}' if h["revisi"] != "" else ""
+                waktu = f', {escape(h["waktu"])}' if h["waktu"] else ""
+                items.append(f'<li class="{h["selection"]}"><strong>{escape(h["label"])}'
+                             f'</strong>: {escape(h["file"])}{part}{revisi}{waktu}. '
+                             f'{escape(h["why"])}</li>')
+            parts.append(f'<ol class="history">{"".join(items)}</ol>')
+        else:
+            parts.append(f'<p>{words["none"]}</p>')
+        parts.append("</article>")
+        return "".join(parts)
+
+    def _core(self, row: int) -> tuple[dict[str, Any], dict[str, int | None], bool,
+                                          list[tuple[str, str | None]]]:
+        """What a TPS section shows in either language: computed once for both (the two
+        languages of a page are rendered one after the other)."""
+        cached = self._cores.get(row)
+        if cached is not None:
+            return cached
+        m = self.model
+        col = m.tables["tps"].columns
+        kode = str(col["kode"][row])
+        values = {name: col[name][row] for name in self.value_fields}
+        ints = {k: (None if v != v else int(v)) for k, v in values.items()}
+        # Form numbers are 0-999: written the same in both languages.
+        values = {k: "–" if v is None else str(v) for k, v in ints.items()}
+        has_form = ints["suara_sah"] is not None
+        outcomes: list[tuple[str, str | None]] = []
+        if has_form:
+            failed = set(filter(None, str(col["aturan_gagal"][row]).split(";")))
+            warned = set(filter(None, str(col["peringatan"][row]).split(";")))
+            for rule in m.rules:
+                shown = self._compared(rule, ints, kode)
+                result = ("dilewati" if shown is None else "gagal" if rule.id in failed else
+                          "peringatan" if rule.id in warned else "lulus")
+                outcomes.append((result, shown))
+        if len(self._cores) > 64:
+            self._cores.clear()
+        self._cores[row] = (values, ints, has_form, outcomes)
+        return self._cores[row]
 
     def tps_context(self, row: int, lang: str) -> dict[str, Any]:
         m = self.model
         col = m.tables["tps"].columns
         kode = str(col["kode"][row])
         status = str(col["status"][row])
-        n = lambda value: number(value, lang)  # noqa: E731
-        values = {name: col[name][row] for name in m.labels if name in col}
-        has_form = not np.isnan(col["suara_sah"][row])
-        label = (lambda name: m.labels[name][0]) if lang == "id" else (
-            lambda name: m.labels[name][1])
-        groups = [{"label": label(f"{g}_j").replace(" (jumlah)", "").replace(" (total)", ""),
-                   "l": n(values[f"{g}_l"]), "p": n(values[f"{g}_p"]), "j": n(values[f"{g}_j"])}
-                  for g in self.groups]
-        singles = [{"label": label(f), "value": n(values[f])} for f in self.singles]
-        failed = set(filter(None, str(col["aturan_gagal"][row]).split(";")))
-        warned = set(filter(None, str(col["peringatan"][row]).split(";")))
-        rules = self.rule_results(kode, values, failed, warned, lang) if has_form else []
+        values, _, has_form, outcomes = self._core(row)
+        group_labels, single_labels = self.row_labels[lang]
+        numbers_html = "".join(
+            f'<tr><th scope="row">{label}</th><td class="n">{values[g + "_l"]}</td>'
+            f'<td class="n">{values[g + "_p"]}</td><td class="n">{values[g + "_j"]}</td>'
+            "</tr>" for label, g in zip(group_labels, self.groups, strict=True))
+        numbers_html += "".join(
+            f'<tr><th scope="row">{label}</th><td></td><td></td><td class="n">{values[f]}'
+            "</td></tr>" for label, f in zip(single_labels, self.singles, strict=True))
+        verdicts = self.verdicts[lang]
+        skipped = verdicts["skipped"]
+        # Rule details hold field names and numbers only: nothing to escape.
+        rules_html = "".join(
+            f'<li class="rule {result}"><span class="verdict">{verdicts[result]}</span> '
+            f"{title}: {skipped if shown is None else shown}</li>"
+            for (result, shown), title in zip(outcomes, self.rule_titles[lang], strict=False))
         sources = []
         history = []
         for s in m.subs_of_tps.get(kode, []):
@@ -191,8 +337,8 @@ class Renderer:
                 sources.append(self.source_entry(s))
         return {"kode": kode, "nama": str(col["nama"][row]), "status": status,
                 "status_text": self.status_text(status, len(history), lang),
-                "has_form": has_form, "groups": groups, "singles": singles, "rules": rules,
-                "sources": sources, "history": history}
+                "has_form": has_form, "numbers_html": Markup(numbers_html),
+                "rules_html": Markup(rules_html), "sources": sources, "history": history}
 
     @staticmethod
     def status_text(status: str, count: int, lang: str) -> str:
@@ -209,65 +355,28 @@ class Renderer:
                 "belum_masuk": "No usable form yet; not counted."}[status] + (
             f" ({count} submissions)")
 
-    def rule_results(self, kode: str, values: dict[str, Any], failed: set[str],
-                     warned: set[str], lang: str) -> list[dict[str, str]]:
-        m = self.model
-        out = []
-        words = ({"lulus": "lulus", "gagal": "gagal", "peringatan": "peringatan",
-                  "dilewati": "tidak diperiksa"} if lang == "id" else
-                 {"lulus": "passed", "gagal": "failed", "peringatan": "warning",
-                  "dilewati": "not checked"})
-        for rule in m.rules:
-            title = rule.title if lang == "id" else rule.title_en
-            shown = self._compared(rule, values, kode)
-            if shown is None:
-                result = "dilewati"
-                detail = ("sebagian angka tidak diisi" if lang == "id"
-                          else "some numbers are missing")
-            else:
-                result = ("gagal" if rule.id in failed else
-                          "peringatan" if rule.id in warned else "lulus")
-                detail = shown
-            out.append({"result": result, "verdict": words[result],
-                        "text": f"{title}: {detail}"})
-        return out
-
-    def _compared(self, rule, values: dict[str, Any], kode: str) -> str | None:
+    def _compared(self, rule, ints: dict[str, int | None], kode: str) -> str | None:
         """What the rule compares, with the numbers (None: an operand is missing)."""
-        def v(name: str):
-            value = values.get(name)
-            return None if value is None or value != value else int(value)
-
-        if rule.check == "sum_equals":
-            terms = [v(t) for t in rule.terms]
-            total = v(rule.total)
-            if None in terms or total is None:
+        check = rule.check
+        if check == "sum_equals":
+            terms = [ints.get(t) for t in rule.terms]
+            total = ints.get(rule.total)
+            if total is None or None in terms:
                 return None
-            return (" + ".join(str(t) for t in terms) + f" = {sum(terms)}; "
-                    f"{rule.total} = {total}")
-        if rule.check == "equals":
-            left, right = v(rule.left), v(rule.right)
-            if left is None or right is None:
-                return None
-            return f"{rule.left} = {left}; {rule.right} = {right}"
-        if rule.check == "at_most":
-            left = v(rule.left)
-            if left is None:
-                return None
-            if rule.limit:
-                return f"{rule.left} = {left}; {rule.limit} = " + str(
-                    getattr(self.model.election.limits, rule.limit))
-            right = v(rule.right)
-            if right is None:
-                return None
-            return f"{rule.left} = {left}; {rule.right} = {right}"
-        if rule.check == "equals_master":
-            left = v(rule.left)
+            return (" + ".join(map(str, terms)) + f" = {sum(terms)}; {rule.total} = {total}")
+        left = ints.get(rule.left)
+        if left is None:
+            return None
+        if check == "equals_master":
             master = self.model.master_dpt.get(kode)
-            if left is None or master is None:
-                return None
-            return f"{rule.left} = {left}; DPT {int(master)}"
-        return None
+            return None if master is None else f"{rule.left} = {left}; DPT {int(master)}"
+        if check == "at_most" and rule.limit:
+            return (f"{rule.left} = {left}; {rule.limit} = "
+                    f"{getattr(self.model.election.limits, rule.limit)}")
+        right = ints.get(rule.right)
+        if right is None:
+            return None
+        return f"{rule.left} = {left}; {rule.right} = {right}"
 
     def source_entry(self, s: int) -> dict[str, Any]:
         subs = self.model.subs
@@ -349,14 +458,13 @@ class Renderer:
 
 def page_list(model: SiteModel) -> list[tuple[str, str, str]]:
     pages = []
-    for lang in LANGUAGES:
-        pages.append(("index", "", lang))
-        pages.append(("unduh", "", lang))
-        pages.append(("metode", "", lang))
-        for level in model.levels:  # the top area is index.html
-            codes = model.tables[level].columns["kode"]
-            pages.extend(("area", str(k), lang) for k in (codes[1:] if level == model.levels[0]
-                                                          else codes))
+    for kind in ("index", "unduh", "metode"):
+        pages.extend((kind, "", lang) for lang in LANGUAGES)
+    for level in model.levels:  # the top area is index.html
+        codes = model.tables[level].columns["kode"]
+        for kode in (codes[1:] if level == model.levels[0] else codes):
+            # Both languages of a page together: their TPS sections share one computation.
+            pages.extend(("area", str(kode), lang) for lang in LANGUAGES)
     return pages
 
 
@@ -365,56 +473,89 @@ def _digest(*parts: Any) -> str:
                           ).hexdigest()[:24]
 
 
-def fingerprints(model: SiteModel, pages: list[tuple[str, str, str]]) -> dict[str, str]:
-    """Per page, a digest of everything it shows: a page whose digest is unchanged need not
-    be rendered again."""
+def _hash(frame) -> np.ndarray:
+    """Row hashes that do not depend on the dtype a number arrived in (int64, Int64, float)."""
     import pandas as pd
 
-    salt = _digest(_template_digest(), model.election.name, model.election.licence,
-                   model.election.release_time,
-                   [(c.nomor_urut, c.nama) for c in model.election.candidates])
-    row_hash: dict[str, np.ndarray] = {}
-    for level, table in model.tables.items():
-        frame = pd.DataFrame({k: v for k, v in table.columns.items()})
-        row_hash[level] = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    # A TPS also shows its submissions and their findings.
-    sub_hash = np.zeros(len(model.tables["tps"]), dtype=np.uint64)
-    if model.subs_of_tps:
-        subs = pd.DataFrame({k: pd.Series(v).astype(str) for k, v in model.subs.items()})
-        per_sub = pd.util.hash_pandas_object(subs, index=False).to_numpy()
-        position = model.tables["tps"].position
-        owner, rows = [], []
-        for kode, subs_rows in model.subs_of_tps.items():
-            owner.extend([position[kode]] * len(subs_rows))
-            rows.extend(subs_rows)
-        findings = np.array([len(model.issues_of_sub.get(str(model.subs["submission_id"][r]),
-                                                         [])) for r in rows], dtype=np.uint64)
-        np.add.at(sub_hash, np.asarray(owner, dtype=np.int64),
-                  per_sub[np.asarray(rows, dtype=np.int64)] + findings)  # wraps: a digest
-    row_hash["tps"] = np.add(row_hash["tps"], sub_hash, dtype=np.uint64)
-    area_digest: dict[str, str] = {}
-    for level in model.levels:
-        table = model.tables[level]
-        child = model.child_level(level)
-        groups = model.children.get(child, {})
-        for row, kode in enumerate(table.columns["kode"]):
-            rows = groups.get(kode, [])
-            children_sum = int(np.add.reduce(row_hash[child][rows], dtype=np.uint64)) if rows else 0
-            area_digest[kode] = _digest(salt, int(row_hash[level][row]), children_sum,
-                                        model.trail(level, kode))
+    numeric = {c: "float64" for c in frame.columns
+               if pd.api.types.is_numeric_dtype(frame[c].dtype)
+               and not pd.api.types.is_bool_dtype(frame[c].dtype)}
+    if numeric:
+        frame = frame.astype(numeric)
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def fingerprints(model: SiteModel, pages: list[tuple[str, str, str]]) -> dict[str, str]:
+    """Per page, a digest of everything it shows (vectorised: row hashes of the typed
+    tables, summed over children, chained down the breadcrumbs). A page whose digest is
+    unchanged need not be rendered again."""
+    import pandas as pd
+
+    salt = int(_digest(_template_digest(), model.election.name, model.election.licence,
+                       model.election.release_time,
+                       [(c.nomor_urut, c.nama) for c in model.election.candidates])[:15], 16)
+    with np.errstate(over="ignore"):
+        row_hash = {level: _hash(model.frames[level]) for level in [*model.levels, "tps"]}
+        # A TPS also shows its submissions and their findings.
+        tps_index = pd.Index(model.tables["tps"].columns["kode"])
+        if model.subs_frame is not None and len(model.subs_frame):
+            subs = model.subs_frame
+            per_sub = _hash(subs)
+            if model.issues_frame is not None and len(model.issues_frame):
+                counts = model.issues_frame["submission_id"].value_counts()
+                found = counts.reindex(subs["submission_id"]).fillna(0).to_numpy()
+                per_sub = per_sub + found.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            owner = tps_index.get_indexer(subs["kode_tps"].astype(object))
+            known = owner >= 0
+            np.add.at(row_hash["tps"], owner[known], per_sub[known])
+        # Breadcrumb names, top down: a renamed ancestor changes every page below it.
+        trail: dict[str, np.ndarray] = {}
+        previous = None
+        for level in model.levels:
+            names = _hash(model.frames[level][["nama"]])
+            if previous is None:
+                trail[level] = names
+            else:
+                parent = pd.Index(model.tables[previous].columns["kode"]).get_indexer(
+                    model.tables[level].columns["kode_induk"])
+                inherited = np.where(parent >= 0, trail[previous][np.maximum(parent, 0)],
+                                     np.uint64(0))
+                trail[level] = names * np.uint64(31) + inherited
+            previous = level
+        digest: dict[str, str] = {}
+        for level in model.levels:
+            child = model.child_level(level)
+            table = model.tables[level]
+            parent = pd.Index(table.columns["kode"]).get_indexer(
+                model.tables[child].columns["kode_induk"])
+            below = np.zeros(len(table), dtype=np.uint64)
+            inside = parent >= 0
+            np.add.at(below, parent[inside], row_hash[child][inside])
+            mixed = (row_hash[level] * np.uint64(1_000_003) + below * np.uint64(7919)
+                     + trail[level] + np.uint64(salt))
+            digest.update(zip(table.columns["kode"].tolist(),
+                              (format(int(v), "016x") for v in mixed), strict=True))
     files = _digest(salt, model.files)
     out = {}
+    top = str(model.tables[model.levels[0]].columns["kode"][0])
     for kind, key, lang in pages:
         path = Renderer.page_path(kind, key, lang)
         if kind == "area":
-            out[path] = area_digest[key]
+            out[path] = digest[key]
         elif kind == "index":  # the top area's page, at the site's root
-            out[path] = area_digest[str(model.tables[model.levels[0]].columns["kode"][0])]
+            out[path] = digest[top]
         elif kind == "unduh":
             out[path] = files
         else:
-            out[path] = salt
+            out[path] = str(salt)
     return out
+
+
+def search_fingerprint(model: SiteModel) -> str:
+    """The search index depends on names and codes only."""
+    parts = [int(np.add.reduce(_hash(model.frames[level][["kode", "nama", "kode_induk"]]),
+                               dtype=np.uint64)) for level in [*model.levels, "tps"]]
+    return _digest(parts)
 
 
 def _template_digest() -> str:
@@ -452,7 +593,7 @@ def render_pages(model: SiteModel, out: Path, pages: list[tuple[str, str, str]],
         (out / ("" if lang == "id" else lang) / "wilayah").mkdir(parents=True, exist_ok=True)
     _WORKER.clear()
     _WORKER.update({"model": model, "out": out, "pages": pages})
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = workers or int(os.environ.get("C1_SITE_WORKERS", min(2, os.cpu_count() or 1)))
     if len(pages) < PARALLEL_FROM or workers == 1:
         return _render_chunk((0, len(pages)))
     size = max(200, len(pages) // (workers * 8))

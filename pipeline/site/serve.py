@@ -11,7 +11,14 @@ def make_server(folder: Path, port: int = 8000, host: str = "127.0.0.1"
                 ) -> http.server.ThreadingHTTPServer:
     """An HTTP server for the release folder, bound to loopback only by default."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return _Server((host, port), handler)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        return  # a browser closing a connection early is not worth a traceback
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
