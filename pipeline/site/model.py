@@ -65,9 +65,7 @@ class SiteModel:
     files: list[dict[str, Any]] = field(default_factory=list)
     dictionary: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     master_dpt: dict[str, float] = field(default_factory=dict)
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # typed, for fingerprints
-    subs_frame: pd.DataFrame | None = None
-    issues_frame: pd.DataFrame | None = None
+
 
     @property
     def nomor_urut(self) -> list[int]:
@@ -111,12 +109,23 @@ def _group(parents: np.ndarray) -> dict[str, list[int]]:
 
 def build_model(election: Election, levels: list[str], frames: dict[str, pd.DataFrame],
                 subs: pd.DataFrame, issues: pd.DataFrame, master_dpt: pd.Series | None,
-                files: list[dict[str, Any]]) -> SiteModel:
+                files: list[dict[str, Any]], only_desa: set[str] | None = None) -> SiteModel:
+    """The render model; with `only_desa`, TPS detail only for those desa (the pages an
+    incremental release re-renders)."""
+    if only_desa is not None:
+        tps = frames["tps"]
+        frames = {**frames, "tps": tps[tps["kode_induk"].isin(list(only_desa))
+                                       .to_numpy(dtype=bool)].reset_index(drop=True)}
+        wanted = set(frames["tps"]["kode"].tolist())
+        subs = subs.loc[np.array([k in wanted for k in subs["kode_tps"].tolist()], dtype=bool)]
+        ids = set(subs["submission_id"].tolist())
+        issues = issues.loc[np.array([i in ids for i in issues["submission_id"].tolist()],
+                                     dtype=bool)]
     tables = {level: AreaTable.from_frame(level, frames[level]) for level in [*levels, "tps"]}
     children = {level: _group(tables[level].columns["kode_induk"])
                 for level in [*levels[1:], "tps"]}
     model = SiteModel(election, levels, tables, children, rules=load_rules(election.nomor_urut),
-                      files=files, frames=frames, issues_frame=issues)
+                      files=files)
     for spec in submission_schema(election.nomor_urut)["fields"]:
         model.labels[spec["name"]] = (spec.get("title", spec["name"]),
                                       spec.get("description", spec["name"]))
@@ -126,7 +135,6 @@ def build_model(election: Election, levels: list[str], frames: dict[str, pd.Data
             "source_row", "revisi", "waktu", "outcome", "selection", "superseded_by",
             "source_sha256", "source_images", "ingest_note", "ingest_note_en"]
     subs = subs.reindex(columns=keep)  # a column a work folder lacks is empty
-    model.subs_frame = subs
     model.subs = {c: subs[c].to_numpy(dtype=object, na_value=None) for c in subs.columns}
     known = set(tables["tps"].position)
     for row, kode in enumerate(model.subs.get("kode_tps", [])):

@@ -456,13 +456,13 @@ class Renderer:
 # ------------------------------------------------------------------ page list, fingerprints
 
 
-def page_list(model: SiteModel) -> list[tuple[str, str, str]]:
+def page_list(levels: list[str], frames) -> list[tuple[str, str, str]]:
     pages = []
     for kind in ("index", "unduh", "metode"):
         pages.extend((kind, "", lang) for lang in LANGUAGES)
-    for level in model.levels:  # the top area is index.html
-        codes = model.tables[level].columns["kode"]
-        for kode in (codes[1:] if level == model.levels[0] else codes):
+    for level in levels:  # the top area is index.html
+        codes = frames[level]["kode"].tolist()
+        for kode in (codes[1:] if level == levels[0] else codes):
             # Both languages of a page together: their TPS sections share one computation.
             pages.extend(("area", str(kode), lang) for lang in LANGUAGES)
     return pages
@@ -485,59 +485,67 @@ def _hash(frame) -> np.ndarray:
     return pd.util.hash_pandas_object(frame, index=False).to_numpy()
 
 
-def fingerprints(model: SiteModel, pages: list[tuple[str, str, str]]) -> dict[str, str]:
-    """Per page, a digest of everything it shows (vectorised: row hashes of the typed
-    tables, summed over children, chained down the breadcrumbs). A page whose digest is
-    unchanged need not be rendered again."""
+def _positions(codes, wanted) -> np.ndarray:
+    """Where each wanted code sits among codes (-1: absent), on object arrays (fast)."""
     import pandas as pd
 
-    salt = int(_digest(_template_digest(), model.election.name, model.election.licence,
-                       model.election.release_time,
-                       [(c.nomor_urut, c.nama) for c in model.election.candidates])[:15], 16)
+    return pd.Index(np.asarray(codes, dtype=object)).get_indexer(
+        np.asarray(wanted, dtype=object))
+
+
+def fingerprints(election, levels: list[str], frames, subs, issues,
+                 files: list[dict[str, Any]], pages: list[tuple[str, str, str]]
+                 ) -> dict[str, str]:
+    """Per page, a digest of everything it shows, from the typed tables (row hashes, summed
+    over children, chained down the breadcrumbs). A page whose digest is unchanged need
+    not be rendered again."""
+    salt = int(_digest(_template_digest(), election.name, election.licence,
+                       election.release_time,
+                       [(c.nomor_urut, c.nama) for c in election.candidates])[:15], 16)
+    child_of = {level: (levels[i + 1] if i + 1 < len(levels) else "tps")
+                for i, level in enumerate(levels)}
+    codes = {level: frames[level]["kode"].to_numpy(dtype=object) for level in [*levels, "tps"]}
     with np.errstate(over="ignore"):
-        row_hash = {level: _hash(model.frames[level]) for level in [*model.levels, "tps"]}
-        # A TPS also shows its submissions and their findings.
-        tps_index = pd.Index(model.tables["tps"].columns["kode"])
-        if model.subs_frame is not None and len(model.subs_frame):
-            subs = model.subs_frame
-            per_sub = _hash(subs)
-            if model.issues_frame is not None and len(model.issues_frame):
-                counts = model.issues_frame["submission_id"].value_counts()
+        row_hash = {level: _hash(frames[level]) for level in [*levels, "tps"]}
+        if subs is not None and len(subs):
+            # A TPS also shows its submissions and their findings.
+            per_sub = _hash(subs.drop(columns=["tps_pos"], errors="ignore"))
+            if issues is not None and len(issues):
+                counts = issues["submission_id"].value_counts()
                 found = counts.reindex(subs["submission_id"]).fillna(0).to_numpy()
                 per_sub = per_sub + found.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-            owner = tps_index.get_indexer(subs["kode_tps"].astype(object))
+            owner = (subs["tps_pos"].to_numpy() if "tps_pos" in subs.columns
+                     else _positions(codes["tps"], subs["kode_tps"]))
             known = owner >= 0
             np.add.at(row_hash["tps"], owner[known], per_sub[known])
+        parents = {}
+        for level in levels:
+            child = child_of[level]
+            parents[child] = _positions(codes[level], frames[child]["kode_induk"])
         # Breadcrumb names, top down: a renamed ancestor changes every page below it.
         trail: dict[str, np.ndarray] = {}
-        previous = None
-        for level in model.levels:
-            names = _hash(model.frames[level][["nama"]])
-            if previous is None:
+        for i, level in enumerate(levels):
+            names = _hash(frames[level][["nama"]])
+            if i == 0:
                 trail[level] = names
-            else:
-                parent = pd.Index(model.tables[previous].columns["kode"]).get_indexer(
-                    model.tables[level].columns["kode_induk"])
-                inherited = np.where(parent >= 0, trail[previous][np.maximum(parent, 0)],
-                                     np.uint64(0))
-                trail[level] = names * np.uint64(31) + inherited
-            previous = level
+                continue
+            parent = parents[level]
+            inherited = np.where(parent >= 0, trail[levels[i - 1]][np.maximum(parent, 0)],
+                                 np.uint64(0))
+            trail[level] = names * np.uint64(31) + inherited
         digest: dict[str, str] = {}
-        for level in model.levels:
-            child = model.child_level(level)
-            table = model.tables[level]
-            parent = pd.Index(table.columns["kode"]).get_indexer(
-                model.tables[child].columns["kode_induk"])
-            below = np.zeros(len(table), dtype=np.uint64)
-            inside = parent >= 0
-            np.add.at(below, parent[inside], row_hash[child][inside])
+        for level in levels:
+            child = child_of[level]
+            below = np.zeros(len(codes[level]), dtype=np.uint64)
+            inside = parents[child] >= 0
+            np.add.at(below, parents[child][inside], row_hash[child][inside])
             mixed = (row_hash[level] * np.uint64(1_000_003) + below * np.uint64(7919)
                      + trail[level] + np.uint64(salt))
-            digest.update(zip(table.columns["kode"].tolist(),
-                              (format(int(v), "016x") for v in mixed), strict=True))
-    files = _digest(salt, model.files)
+            digest.update(zip(codes[level].tolist(), (format(int(v), "016x") for v in mixed),
+                              strict=True))
+    files_digest = _digest(salt, files)
     out = {}
-    top = str(model.tables[model.levels[0]].columns["kode"][0])
+    top = str(codes[levels[0]][0])
     for kind, key, lang in pages:
         path = Renderer.page_path(kind, key, lang)
         if kind == "area":
@@ -545,16 +553,16 @@ def fingerprints(model: SiteModel, pages: list[tuple[str, str, str]]) -> dict[st
         elif kind == "index":  # the top area's page, at the site's root
             out[path] = digest[top]
         elif kind == "unduh":
-            out[path] = files
+            out[path] = files_digest
         else:
             out[path] = str(salt)
     return out
 
 
-def search_fingerprint(model: SiteModel) -> str:
+def search_fingerprint(levels: list[str], frames) -> str:
     """The search index depends on names and codes only."""
-    parts = [int(np.add.reduce(_hash(model.frames[level][["kode", "nama", "kode_induk"]]),
-                               dtype=np.uint64)) for level in [*model.levels, "tps"]]
+    parts = [int(np.add.reduce(_hash(frames[level][["kode", "nama", "kode_induk"]]),
+                               dtype=np.uint64)) for level in [*levels, "tps"]]
     return _digest(parts)
 
 
@@ -603,13 +611,13 @@ def render_pages(model: SiteModel, out: Path, pages: list[tuple[str, str, str]],
         return sum(pool.imap_unordered(_render_chunk, chunks))
 
 
-def iter_search_shards(model: SiteModel) -> Iterator[tuple[str, Any]]:
+def iter_search_shards(levels: list[str], frames) -> Iterator[tuple[str, Any]]:
     """Name shards (by the first letter of every word) and TPS-code shards (by kabupaten)."""
     by_letter: dict[str, list] = {}
-    top = str(model.tables[model.levels[0]].columns["kode"][0])
-    for level in model.levels:
-        table = model.tables[level]
-        for kode, nama in zip(table.columns["kode"], table.columns["nama"], strict=True):
+    top = str(frames[levels[0]]["kode"].iloc[0])
+    for level in levels:
+        frame = frames[level]
+        for kode, nama in zip(frame["kode"].tolist(), frame["nama"].tolist(), strict=True):
             norm = _norm(str(nama))
             path = "index.html" if kode == top else f"wilayah/{kode}.html"
             entry = [str(kode), str(nama), tingkat_of(level), norm, path]
@@ -617,23 +625,23 @@ def iter_search_shards(model: SiteModel) -> Iterator[tuple[str, Any]]:
                 by_letter.setdefault(letter, []).append(entry)
     for letter, entries in sorted(by_letter.items()):
         yield f"nama-{letter}", entries
-    tps = model.tables["tps"].columns
-    desa = model.tables[model.levels[-1]]
+    desa = frames[levels[-1]]
+    desa_name = dict(zip(desa["kode"].tolist(), desa["nama"].tolist(), strict=True))
     by_kab: dict[str, list] = {}
-    for kode, nama, induk in zip(tps["kode"], tps["nama"], tps["kode_induk"], strict=True):
-        row = desa.position.get(induk)
-        desa_nama = str(desa.columns["nama"][row]) if row is not None else ""
+    tps = frames["tps"]
+    for kode, nama, induk in zip(tps["kode"].tolist(), tps["nama"].tolist(),
+                                 tps["kode_induk"].tolist(), strict=True):
         by_kab.setdefault(str(kode)[:4], []).append([str(kode), str(nama), str(induk),
-                                                      desa_nama])
+                                                      str(desa_name.get(induk, ""))])
     for kab, entries in sorted(by_kab.items()):
         yield f"tps-{kab}", entries
 
 
-def write_search_index(model: SiteModel, out: Path) -> list[str]:
+def write_search_index(levels: list[str], frames, out: Path) -> list[str]:
     folder = out / "assets" / "cari"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, entries in iter_search_shards(model):
+    for name, entries in iter_search_shards(levels, frames):
         text = f"C1Search.add({json.dumps(name)}, {json.dumps(entries, ensure_ascii=False)});\n"
         # The index is data inside a script: no "</script>" or HTML can break out of it.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
