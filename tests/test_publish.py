@@ -196,3 +196,17 @@ def test_provinsi_and_nasional_levels_when_the_master_spans_them(national_tree, 
     assert int(nasional.loc[0, "tps_total"]) == 1001 and int(nasional.loc[0, "tps_masuk"]) == 1
     assert frictionless_validate(out / "datapackage.json")["valid"]
     shutil.rmtree(tmp_path / "work")
+
+
+def test_a_failed_build_gives_the_carried_site_back(tmp_path):
+    import os
+
+    from pipeline.publish.atomic import building
+
+    target = tmp_path / "release"
+    (target / "site").mkdir(parents=True)
+    (target / "site" / "index.html").write_text("old")
+    with pytest.raises(RuntimeError), building(target) as folder:
+        os.replace(target / "site", folder / "site")  # carried in, as publish does
+        raise RuntimeError("crash before the swap")
+    assert (target / "site" / "index.html").read_text() == "old"

@@ -8,6 +8,7 @@ release time from the config.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import threading
@@ -20,6 +21,7 @@ from ..csvwrite import write_csv
 from ..fields import published_schema
 from ..hashing import sha256_file
 from ..regions import RegionMaster
+from ..site import MANIFEST as SITE_MANIFEST
 from ..site import SiteSummary, build_site
 from ..workdir import WorkDir, read_parquet
 from . import atomic
@@ -127,10 +129,17 @@ def publish(election: Election, regions: RegionMaster, work: WorkDir, out_root: 
                             "sha256": hashes["datapackage.json"], "rows": None})
             subs = read_parquet(work.require("validated", "submissions.parquet",
                                              "validate")).to_pandas()
+            # An earlier site is updated where it is (only changed pages are written), then
+            # carried into the new release just before the swap.
+            live = target / "site"
+            if not (live / SITE_MANIFEST).is_file():
+                live = folder / "site"
             site_summary = build_site(
-                folder / "site", election, regions.level_names(), site_frames, subs, issues,
-                regions.tps.set_index("kode")["dpt"], listing,
-                previous=target / "site" if (target / "site").is_dir() else None)
+                live, election, regions.level_names(), site_frames, subs, issues,
+                regions.tps.set_index("kode")["dpt"], listing)
+            hashes.update(_site_hashes(target, live, site_summary.changed))
+            if live != folder / "site":
+                os.replace(live, folder / "site")
         files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                        if p.is_file())
         sums = "".join(f"{hashes.get(f) or sha256_file(folder / f)}  {f}\n" for f in files)
@@ -157,6 +166,29 @@ class _Background:
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+
+def _site_hashes(target: Path, live: Path, changed: list[str]) -> dict[str, str]:
+    """SHA-256 of the site's files: from the previous SHA256SUMS for pages that were not
+    rewritten (a national site is 10 GB), computed for the rest."""
+    previous: dict[str, str] = {}
+    sums = target / "SHA256SUMS"
+    if sums.is_file() and live.parent == target:
+        for line in sums.read_text(encoding="utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            if name.startswith("site/"):
+                previous[name] = digest
+    rewritten = {f"site/{path}" for path in changed}
+    out = {}
+    for path in live.rglob("*"):
+        if not path.is_file():
+            continue
+        name = "site/" + path.relative_to(live).as_posix()
+        known = previous.get(name)
+        if known is None or name in rewritten or not name.endswith(".html"):
+            known = sha256_file(path)
+        out[name] = known
+    return out
 
 
 def _with_release(election: Election) -> Election:

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+CARRIED = ("site",)  # updated in place in the live release, then carried into the new one
+
 
 def recover(target: Path) -> None:
     parked = target.with_name(f".{target.name}.old")
@@ -19,6 +21,16 @@ def recover(target: Path) -> None:
         os.replace(parked, target)
     elif parked.exists():
         shutil.rmtree(parked)
+    _carry_back(target.with_name(f".{target.name}.tmp"), target)
+
+
+def _carry_back(tmp: Path, target: Path) -> None:
+    """A folder carried from the live release into an unfinished build goes back."""
+    if not tmp.is_dir() or not target.is_dir():
+        return
+    for name in CARRIED:
+        if (tmp / name).exists() and not (target / name).exists():
+            os.replace(tmp / name, target / name)
 
 
 @contextmanager
@@ -33,6 +45,7 @@ def building(target: Path) -> Iterator[Path]:
     try:
         yield tmp
     except BaseException:
+        _carry_back(tmp, target)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     parked = target.with_name(f".{target.name}.old")

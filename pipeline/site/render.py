@@ -2,8 +2,7 @@
 and method pages, in Indonesian and English, plus the search index.
 
 Pages are rendered by forked workers from the prepared model. Each page has a fingerprint of
-its inputs; a page whose fingerprint did not change since the previous release is hard-linked
-from it instead of being rendered again.
+its inputs; a page whose fingerprint did not change since the last render is left alone.
 """
 
 from __future__ import annotations
@@ -590,7 +589,9 @@ def _render_chunk(args: tuple[int, int]) -> int:
     for kind, key, lang in _WORKER["pages"][start:stop]:
         path, html = renderer.render(kind, key, lang)
         target = out / path
-        target.write_text(html, encoding="utf-8")
+        scratch = target.with_name(f".{target.name}.tmp")
+        scratch.write_text(html, encoding="utf-8")
+        os.replace(scratch, target)  # a reader sees the old page or the new one, never half
     return stop - start
 
 
