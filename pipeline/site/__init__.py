@@ -53,8 +53,9 @@ def build_site(site: Path, election: Election, levels: list[str],
     prints = fingerprints(election, levels, frames, subs, issues, files, pages)
     old = _manifest(site)
     (site / MANIFEST).unlink(missing_ok=True)  # until the end, the site is being updated
+    present = _files(site)
     unchanged = {path for path in paths
-                 if old.get(path, [None])[0] == prints[path] and (site / path).is_file()}
+                 if old.get(path, [None])[0] == prints[path] and path in present}
     for path in set(old) - set(prints):
         if path.endswith(".html"):
             (site / path).unlink(missing_ok=True)
@@ -69,11 +70,10 @@ def build_site(site: Path, election: Election, levels: list[str],
             only.add(str(frames[levels[-1]]["kode"].iloc[0]))
     model = build_model(election, levels, frames, subs, issues, master_dpt, files, only)
     model.dictionary = dictionary_tables(election.nomor_urut)
-    rendered = render_pages(model, site, to_render, workers) if to_render else 0
+    written = render_pages(model, site, to_render, workers) if to_render else {}
+    rendered = len(written)
     sizes = {path: old[path][1] for path in unchanged}
-    for page in to_render:
-        path = render_path(page)
-        sizes[path] = (site / path).stat().st_size
+    sizes.update(written)
     assets = site / "assets"
     assets.mkdir(exist_ok=True)
     for name in ASSETS:
@@ -91,6 +91,18 @@ def build_site(site: Path, election: Election, levels: list[str],
     size = sum(sizes.values()) + sum(p.stat().st_size for p in assets.rglob("*") if p.is_file())
     return SiteSummary(len(pages), rendered, len(unchanged), time.perf_counter() - start, size,
                        changed=sorted(render_path(p) for p in to_render))
+
+
+def _files(site: Path) -> set[str]:
+    """The pages already in the site (three directory listings, no stat per page)."""
+    out: set[str] = set()
+    for folder in ("", "wilayah", "en", "en/wilayah"):
+        base = site / folder
+        if base.is_dir():
+            prefix = f"{folder}/" if folder else ""
+            out.update(prefix + entry.name for entry in os.scandir(base)
+                       if entry.name.endswith(".html"))
+    return out
 
 
 def _manifest(site: Path) -> dict[str, list]:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..columnar import is_in
 from ..config import Election
 from ..fields import form_fields, paslon_field, submission_schema
 from ..regions import LEVELS
@@ -114,8 +115,10 @@ def build_model(election: Election, levels: list[str], frames: dict[str, pd.Data
     incremental release re-renders)."""
     if only_desa is not None:
         tps = frames["tps"]
-        frames = {**frames, "tps": tps[tps["kode_induk"].isin(list(only_desa))
-                                       .to_numpy(dtype=bool)].reset_index(drop=True)}
+        frames = {**frames, "tps": tps[is_in(tps["kode_induk"], sorted(only_desa))]
+                  .reset_index(drop=True)}
+        if master_dpt is not None:
+            master_dpt = master_dpt.reindex(frames["tps"]["kode"].to_numpy(dtype=object))
         wanted = set(frames["tps"]["kode"].tolist())
         subs = subs.loc[np.array([k in wanted for k in subs["kode_tps"].tolist()], dtype=bool)]
         ids = set(subs["submission_id"].tolist())

@@ -581,35 +581,42 @@ def _template_digest() -> str:
 _WORKER: dict[str, Any] = {}
 
 
-def _render_chunk(args: tuple[int, int]) -> int:
+def _render_chunk(args: tuple[int, int]) -> list[tuple[str, int]]:
     start, stop = args
     renderer = _WORKER.get("renderer") or Renderer(_WORKER["model"])
     _WORKER["renderer"] = renderer
     out: Path = _WORKER["out"]
+    written = []
     for kind, key, lang in _WORKER["pages"][start:stop]:
         path, html = renderer.render(kind, key, lang)
         target = out / path
         scratch = target.with_name(f".{target.name}.tmp")
-        scratch.write_text(html, encoding="utf-8")
+        data = html.encode("utf-8")
+        scratch.write_bytes(data)
         os.replace(scratch, target)  # a reader sees the old page or the new one, never half
-    return stop - start
+        written.append((path, len(data)))
+    return written
 
 
 def render_pages(model: SiteModel, out: Path, pages: list[tuple[str, str, str]],
-                 workers: int | None = None) -> int:
-    """Render the given pages into out; in forked workers when there are many."""
+                 workers: int | None = None) -> dict[str, int]:
+    """Render the given pages into out (in forked workers when there are many); returns
+    the bytes written per page."""
     for lang in LANGUAGES:
         (out / ("" if lang == "id" else lang) / "wilayah").mkdir(parents=True, exist_ok=True)
     _WORKER.clear()
     _WORKER.update({"model": model, "out": out, "pages": pages})
     workers = workers or int(os.environ.get("C1_SITE_WORKERS", min(2, os.cpu_count() or 1)))
     if len(pages) < PARALLEL_FROM or workers == 1:
-        return _render_chunk((0, len(pages)))
+        return dict(_render_chunk((0, len(pages))))
     size = max(200, len(pages) // (workers * 8))
     chunks = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
     context = multiprocessing.get_context("fork")
+    sizes: dict[str, int] = {}
     with context.Pool(workers) as pool:
-        return sum(pool.imap_unordered(_render_chunk, chunks))
+        for written in pool.imap_unordered(_render_chunk, chunks):
+            sizes.update(written)
+    return sizes
 
 
 def iter_search_shards(levels: list[str], frames) -> Iterator[tuple[str, Any]]:
