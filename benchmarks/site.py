@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tps", type=int, default=820_161)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="where to render (default benchmarks/out/site; e.g. a tmpfs "
+                             "such as /dev/shm/c1-site to measure without the disk)")
     args = parser.parse_args(argv)
     from pipeline.aggregate import area_tables
     from pipeline.site import build_site
@@ -70,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     s, levels, frames, subs, issues = inputs(base)
     dpt = s.regions.tps.set_index("kode")["dpt"]
     files = [{"path": "tps.csv", "title": "TPS", "bytes": 1, "sha256": "0" * 64, "rows": 1}]
-    first = OUT / "site"
-    for folder in OUT.glob("site*"):
+    first = args.out / "site"
+    for folder in args.out.glob("site*"):
         shutil.rmtree(folder)
     full = build_site(first, s.election, levels, frames, subs, issues, dpt, files)
 

@@ -20,6 +20,12 @@ def is_in(values: pd.Series | pd.Index | np.ndarray, value_set: Iterable) -> np.
                                    False), dtype=bool)
 
 
+def positions(values: pd.Series | pd.Index | np.ndarray, codes: Iterable) -> np.ndarray:
+    """Where each value sits in codes (-1 where absent), by the same hash kernel."""
+    found = pc.index_in(_strings(values), value_set=_strings(codes))
+    return np.asarray(pc.fill_null(found, -1), dtype=np.int64)
+
+
 def _strings(values) -> pa.Array:
     if isinstance(values, pd.Series | pd.Index):
         return pc.cast(pa.array(values, from_pandas=True), pa.string())  # zero-copy when Arrow

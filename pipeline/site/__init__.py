@@ -6,7 +6,6 @@ earlier site is updated in place: pages whose inputs did not change are not touc
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -14,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pandas as pd
 
 from ..config import Election
 from ..paths import templates_dir
+from .fingerprint import fingerprints, search_fingerprint
 from .model import build_model, dictionary_tables
-from .render import fingerprints, page_list, render_pages, search_fingerprint, write_search_index
+from .render import page_list, page_path, render_pages, write_search_index
 
 ASSETS = ("style.css", "search.js")
 MANIFEST = "_manifest.json"  # page -> [fingerprint of its inputs, bytes], for the next release
@@ -48,9 +49,9 @@ def build_site(site: Path, election: Election, levels: list[str],
     never sees half a page), pages of areas that are gone are removed."""
     start = time.perf_counter()
     pages = page_list(levels, frames)
-    paths = [render_path(p) for p in pages]
+    paths = [page_path(*page) for page in pages]
     subs = subs.reindex(columns=[*SUB_COLUMNS, "tps_pos"]) if "tps_pos" in subs else subs
-    prints = fingerprints(election, levels, frames, subs, issues, files, pages)
+    prints = fingerprints(election, levels, frames, subs, issues, files, pages, paths)
     old = _manifest(site)
     (site / MANIFEST).unlink(missing_ok=True)  # until the end, the site is being updated
     present = _files(site)
@@ -85,12 +86,11 @@ def build_site(site: Path, election: Election, levels: list[str],
         write_search_index(levels, frames, site)
     manifest = {path: [prints[path], sizes[path]] for path in prints}
     manifest[SEARCH_KEY] = [search, 0]
-    (site / f".{MANIFEST}.tmp").write_text(json.dumps(manifest, sort_keys=True),
-                                          encoding="utf-8")
+    (site / f".{MANIFEST}.tmp").write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS))
     os.replace(site / f".{MANIFEST}.tmp", site / MANIFEST)
     size = sum(sizes.values()) + sum(p.stat().st_size for p in assets.rglob("*") if p.is_file())
     return SiteSummary(len(pages), rendered, len(unchanged), time.perf_counter() - start, size,
-                       changed=sorted(render_path(p) for p in to_render))
+                       changed=sorted(page_path(*page) for page in to_render))
 
 
 def _files(site: Path) -> set[str]:
@@ -110,13 +110,7 @@ def _manifest(site: Path) -> dict[str, list]:
     if not (site / MANIFEST).is_file():
         return {}
     try:
-        data = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        data = orjson.loads((site / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def render_path(page: tuple[str, str, str]) -> str:
-    from .render import Renderer
-
-    return Renderer.page_path(*page)

@@ -117,13 +117,11 @@ def build_model(election: Election, levels: list[str], frames: dict[str, pd.Data
         tps = frames["tps"]
         frames = {**frames, "tps": tps[is_in(tps["kode_induk"], sorted(only_desa))]
                   .reset_index(drop=True)}
+        wanted = frames["tps"]["kode"]
         if master_dpt is not None:
-            master_dpt = master_dpt.reindex(frames["tps"]["kode"].to_numpy(dtype=object))
-        wanted = set(frames["tps"]["kode"].tolist())
-        subs = subs.loc[np.array([k in wanted for k in subs["kode_tps"].tolist()], dtype=bool)]
-        ids = set(subs["submission_id"].tolist())
-        issues = issues.loc[np.array([i in ids for i in issues["submission_id"].tolist()],
-                                     dtype=bool)]
+            master_dpt = master_dpt[is_in(master_dpt.index, wanted)]
+        subs = subs.loc[is_in(subs["kode_tps"], wanted)]
+        issues = issues.loc[is_in(issues["submission_id"], subs["submission_id"])]
     tables = {level: AreaTable.from_frame(level, frames[level]) for level in [*levels, "tps"]}
     children = {level: _group(tables[level].columns["kode_induk"])
                 for level in [*levels[1:], "tps"]}

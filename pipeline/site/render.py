@@ -7,7 +7,6 @@ its inputs; a page whose fingerprint did not change since the last render is lef
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -18,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import numpy as np
 from markupsafe import Markup, escape
 
 from ..paths import templates_dir
@@ -128,12 +126,7 @@ class Renderer:
 
     @staticmethod
     def page_path(kind: str, key: str, lang: str) -> str:
-        prefix = "" if lang == "id" else f"{lang}/"
-        if kind == "index":
-            return f"{prefix}index.html"
-        if kind == "area":
-            return f"{prefix}wilayah/{key}.html"
-        return f"{prefix}{kind}.html"
+        return page_path(kind, key, lang)
 
     def _roots(self, path: str, lang: str) -> tuple[str, str]:
         depth = path.count("/")
@@ -221,11 +214,12 @@ class Renderer:
                 head = f'<a href="{here}wilayah/{code}.html">{name}</a>'
                 counts = (ctab["tps_masuk"][r], ctab["tps_total"][r], ctab["tps_bermasalah"][r],
                           ctab["tps_konflik"][r], ctab["tps_belum_masuk"][r])
-            votes = "".join(f'<td class="n">{n(v[r])}</td>' for v in vote_columns)
-            cells.append(f'<tr><th scope="row">{head}</th>{votes}<td class="n">'
-                         f'{n(ctab["suara_sah"][r])}</td><td class="n">{n(counts[0])}/'
-                         f'{n(counts[1])}</td><td class="n">{n(counts[2])}</td><td class="n">'
-                         f'{n(counts[3])}</td><td class="n">{n(counts[4])}</td></tr>')
+            # Every <td> of these tables is a number (right-aligned by the stylesheet).
+            votes = "".join(f"<td>{n(v[r])}</td>" for v in vote_columns)
+            cells.append(f'<tr><th scope="row">{head}</th>{votes}<td>'
+                         f'{n(ctab["suara_sah"][r])}</td><td>{n(counts[0])}/'
+                         f"{n(counts[1])}</td><td>{n(counts[2])}</td><td>"
+                         f"{n(counts[3])}</td><td>{n(counts[4])}</td></tr>")
         children = Markup("".join(cells))
         context = {"status_words": self.status_words[lang],
                    "area": {"kode": kode, "nama": str(col["nama"][row]),
@@ -315,17 +309,17 @@ class Renderer:
         values, _, has_form, outcomes = self._core(row)
         group_labels, single_labels = self.row_labels[lang]
         numbers_html = "".join(
-            f'<tr><th scope="row">{label}</th><td class="n">{values[g + "_l"]}</td>'
-            f'<td class="n">{values[g + "_p"]}</td><td class="n">{values[g + "_j"]}</td>'
+            f'<tr><th scope="row">{label}</th><td>{values[g + "_l"]}</td>'
+            f'<td>{values[g + "_p"]}</td><td>{values[g + "_j"]}</td>'
             "</tr>" for label, g in zip(group_labels, self.groups, strict=True))
         numbers_html += "".join(
-            f'<tr><th scope="row">{label}</th><td></td><td></td><td class="n">{values[f]}'
+            f'<tr><th scope="row">{label}</th><td></td><td></td><td>{values[f]}'
             "</td></tr>" for label, f in zip(single_labels, self.singles, strict=True))
         verdicts = self.verdicts[lang]
         skipped = verdicts["skipped"]
         # Rule details hold field names and numbers only: nothing to escape.
         rules_html = "".join(
-            f'<li class="rule {result}"><span class="verdict">{verdicts[result]}</span> '
+            f'<li class="{result}"><b>{verdicts[result]}</b> '
             f"{title}: {skipped if shown is None else shown}</li>"
             for (result, shown), title in zip(outcomes, self.rule_titles[lang], strict=False))
         sources = []
@@ -452,7 +446,17 @@ class Renderer:
         return {"rules": rules}
 
 
-# ------------------------------------------------------------------ page list, fingerprints
+# ------------------------------------------------------------------ page list
+
+
+def page_path(kind: str, key: str, lang: str) -> str:
+    """Where a page lives in the site (Indonesian at the root, other languages below)."""
+    prefix = "" if lang == "id" else f"{lang}/"
+    if kind == "index":
+        return f"{prefix}index.html"
+    if kind == "area":
+        return f"{prefix}wilayah/{key}.html"
+    return f"{prefix}{kind}.html"
 
 
 def page_list(levels: list[str], frames) -> list[tuple[str, str, str]]:
@@ -465,114 +469,6 @@ def page_list(levels: list[str], frames) -> list[tuple[str, str, str]]:
             # Both languages of a page together: their TPS sections share one computation.
             pages.extend(("area", str(kode), lang) for lang in LANGUAGES)
     return pages
-
-
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode()
-                          ).hexdigest()[:24]
-
-
-def _hash(frame) -> np.ndarray:
-    """Row hashes that do not depend on the dtype a number arrived in (int64, Int64, float)."""
-    import pandas as pd
-
-    numeric = {c: "float64" for c in frame.columns
-               if pd.api.types.is_numeric_dtype(frame[c].dtype)
-               and not pd.api.types.is_bool_dtype(frame[c].dtype)}
-    if numeric:
-        frame = frame.astype(numeric)
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
-
-
-def _positions(codes, wanted) -> np.ndarray:
-    """Where each wanted code sits among codes (-1: absent), on object arrays (fast)."""
-    import pandas as pd
-
-    return pd.Index(np.asarray(codes, dtype=object)).get_indexer(
-        np.asarray(wanted, dtype=object))
-
-
-def fingerprints(election, levels: list[str], frames, subs, issues,
-                 files: list[dict[str, Any]], pages: list[tuple[str, str, str]]
-                 ) -> dict[str, str]:
-    """Per page, a digest of everything it shows, from the typed tables (row hashes, summed
-    over children, chained down the breadcrumbs). A page whose digest is unchanged need
-    not be rendered again."""
-    salt = int(_digest(_template_digest(), election.name, election.licence,
-                       election.release_time,
-                       [(c.nomor_urut, c.nama) for c in election.candidates])[:15], 16)
-    child_of = {level: (levels[i + 1] if i + 1 < len(levels) else "tps")
-                for i, level in enumerate(levels)}
-    codes = {level: frames[level]["kode"].to_numpy(dtype=object) for level in [*levels, "tps"]}
-    with np.errstate(over="ignore"):
-        row_hash = {level: _hash(frames[level]) for level in [*levels, "tps"]}
-        if subs is not None and len(subs):
-            # A TPS also shows its submissions and their findings.
-            per_sub = _hash(subs.drop(columns=["tps_pos"], errors="ignore"))
-            if issues is not None and len(issues):
-                counts = issues["submission_id"].value_counts()
-                found = counts.reindex(subs["submission_id"]).fillna(0).to_numpy()
-                per_sub = per_sub + found.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-            owner = (subs["tps_pos"].to_numpy() if "tps_pos" in subs.columns
-                     else _positions(codes["tps"], subs["kode_tps"]))
-            known = owner >= 0
-            np.add.at(row_hash["tps"], owner[known], per_sub[known])
-        parents = {}
-        for level in levels:
-            child = child_of[level]
-            parents[child] = _positions(codes[level], frames[child]["kode_induk"])
-        # Breadcrumb names, top down: a renamed ancestor changes every page below it.
-        trail: dict[str, np.ndarray] = {}
-        for i, level in enumerate(levels):
-            names = _hash(frames[level][["nama"]])
-            if i == 0:
-                trail[level] = names
-                continue
-            parent = parents[level]
-            inherited = np.where(parent >= 0, trail[levels[i - 1]][np.maximum(parent, 0)],
-                                 np.uint64(0))
-            trail[level] = names * np.uint64(31) + inherited
-        digest: dict[str, str] = {}
-        for level in levels:
-            child = child_of[level]
-            below = np.zeros(len(codes[level]), dtype=np.uint64)
-            inside = parents[child] >= 0
-            np.add.at(below, parents[child][inside], row_hash[child][inside])
-            mixed = (row_hash[level] * np.uint64(1_000_003) + below * np.uint64(7919)
-                     + trail[level] + np.uint64(salt))
-            digest.update(zip(codes[level].tolist(), (format(int(v), "016x") for v in mixed),
-                              strict=True))
-    files_digest = _digest(salt, files)
-    out = {}
-    top = str(codes[levels[0]][0])
-    for kind, key, lang in pages:
-        path = Renderer.page_path(kind, key, lang)
-        if kind == "area":
-            out[path] = digest[key]
-        elif kind == "index":  # the top area's page, at the site's root
-            out[path] = digest[top]
-        elif kind == "unduh":
-            out[path] = files_digest
-        else:
-            out[path] = str(salt)
-    return out
-
-
-def search_fingerprint(levels: list[str], frames) -> str:
-    """The search index depends on names and codes only."""
-    parts = [int(np.add.reduce(_hash(frames[level][["kode", "nama", "kode_induk"]]),
-                               dtype=np.uint64)) for level in [*levels, "tps"]]
-    return _digest(parts)
-
-
-def _template_digest() -> str:
-    digest = hashlib.sha256()
-    base = templates_dir()
-    for path in sorted(base.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(base).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 # ------------------------------------------------------------------ rendering
