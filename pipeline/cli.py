@@ -328,6 +328,111 @@ def dictionary_cmd() -> None:
     click.echo(data_dictionary_markdown())
 
 
+def _template_names() -> list[str]:
+    from .forms.templates import template_names
+
+    return template_names()
+
+
+@main.command("read-form")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--template", type=click.Choice(_template_names()),
+              help="The form version (default: recognised from each page).")
+@click.option("--json", "as_json", is_flag=True, help="Print the readings as JSON.")
+@strict_option
+def read_form_cmd(files: tuple[Path, ...], template: str | None, as_json: bool,
+                  strict: bool) -> None:
+    """Read photographed, scanned or PDF C1 forms, without an election config.
+
+    FILES are images (JPG, PNG), PDFs or folders of them. Files are grouped by the TPS
+    code that starts their name (7322012001001-hal2.jpg, as Sirekap names photos) or names
+    their folder; pages are recognised by their layout, in any order. A number is accepted
+    only when its digit boxes and bubbles agree, each is confident, and every rule of the
+    form it takes part in holds; anything else is listed for review with the reason.
+    """
+    import json
+
+    from .forms.read import read_paths
+    from .forms.report import form_summary_lines
+
+    forms = read_paths(list(files), template)
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in forms], indent=1, ensure_ascii=False))
+    else:
+        for form in forms:
+            for line in form_summary_lines(form):
+                click.echo(line)
+    if strict and not all(f.accepted for f in forms):
+        sys.exit(1)
+
+
+@main.group("review", cls=C1Group)
+def review_group() -> None:
+    """The review queue: forms read from photos/scans with numbers not yet verified.
+
+    Ingest puts every form with a number it could not verify here (its numbers are not
+    published meanwhile). `list` shows what waits and why, `export` writes a CSV with one
+    row per number (pre-filled) and a crop of each box, `apply` turns the checked CSV into
+    a new revision of those forms, with the operator's name, the time and the reason.
+    """
+
+
+def _review_dir(raw: Path, work: Path) -> Path:
+    from .stages import setup
+
+    return setup(raw, work).work.root / "review"
+
+
+@review_group.command("list")
+@raw_option
+@work_option
+def review_list_cmd(raw: Path, work: Path) -> None:
+    """What waits for review, why, grouped by kecamatan."""
+    from .forms.review import load_queue, queue_summary
+
+    for line in queue_summary(load_queue(_review_dir(raw, work))):
+        click.echo(line)
+
+
+@review_group.command("export")
+@click.argument("folder", type=click.Path(path_type=Path))
+@raw_option
+@work_option
+def review_export_cmd(folder: Path, raw: Path, work: Path) -> None:
+    """Write FOLDER/pemeriksaan.csv (one row per number to check) and FOLDER/gambar/."""
+    from .forms.review import export_review
+
+    target, rows = export_review(_review_dir(raw, work), folder)
+    click.echo(f"review     {rows} angka untuk diperiksa -> {target}")
+    click.echo("           isi/perbaiki kolom 'nilai' (kosongkan bila belum), lalu: "
+               f"c1 review apply {target} --operator NAMA")
+
+
+@review_group.command("apply")
+@click.argument("review_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--operator", required=True, help="Who checked the forms (kept in the audit "
+              "trail and published with each TPS).")
+@click.option("--reason", default="", help="Why, e.g. 'diperiksa terhadap salinan C1'.")
+@raw_option
+@work_option
+def review_apply_cmd(review_csv: Path, operator: str, reason: str, raw: Path,
+                     work: Path) -> None:
+    """Turn a checked review CSV into a new revision of those forms in RAW/pemeriksaan/."""
+    from .forms.review import ReviewError, apply_review
+
+    try:
+        target, skipped = apply_review(review_csv, _review_dir(raw, work), raw, operator,
+                                       reason)
+    except ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    for line in skipped:
+        click.echo(f"review     {line}", err=True)
+    if target is None:
+        click.echo("review     nothing written: no TPS has all its numbers filled in")
+        return
+    click.echo(f"review     corrections written to {target}; run `c1 run` to publish them")
+
+
 @main.command("demo-data")
 @click.argument("folder", type=click.Path(path_type=Path), default=DEFAULT_RAW)
 def demo_data_cmd(folder: Path) -> None:

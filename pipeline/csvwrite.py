@@ -7,6 +7,7 @@ forms) get a leading apostrophe, as OWASP advises; numbers stay numbers.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 FORMULA_START = r"^[=+\-@\t\r＝＋－＠]"
+
+
+def safe_cell(text: str) -> str:
+    """One text cell, neutralised like neutralise_text does for whole tables."""
+    return f"'{text}" if re.match(FORMULA_START, text) else text
 
 
 def neutralise_text(table: pa.Table) -> pa.Table:

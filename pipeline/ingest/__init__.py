@@ -13,19 +13,19 @@ import pyarrow as pa
 
 from ..config import Election
 from ..fields import form_fields
+from ..forms.review import CORRECTIONS
 from ..hashing import sha256_bytes, sha256_file
 from ..issues import Issue, issues_frame
 from ..regions import RegionMaster
 from ..workdir import Track, WorkDir, no_progress, write_parquet
 from .context import ReadContext, ReadResult
+from .forms import is_form_file, read_form_sources
 from .records import empty_records
 from .sirekap import read_sirekap
 from .sources import ArchiveError, Source, SourceEntry, input_files, open_archive
 from .tabular import read_tabular
 
 TABULAR = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
-NOT_YET = {".pdf": "PDF", ".jpg": "foto", ".jpeg": "foto", ".png": "foto", ".tif": "pindaian",
-           ".tiff": "pindaian"}
 
 
 @dataclass
@@ -52,17 +52,16 @@ def read_source(source: Source, ctx: ReadContext) -> ReadResult:
         return ReadResult(format="xls", rejected=True,
                           pesan="format Excel lama (.xls) tidak didukung: simpan sebagai .xlsx",
                           message="old Excel format (.xls) not supported: save as .xlsx")
-    if suffix in NOT_YET:
-        return ReadResult(format=suffix[1:], rejected=True,
-                          pesan=f"{NOT_YET[suffix]} formulir belum dapat dibaca oleh versi ini",
-                          message="scanned/photographed forms and PDFs are not read yet")
     return ReadResult(format="unknown", rejected=True,
                       pesan=f"format berkas tidak dikenal ({suffix or 'tanpa ekstensi'})",
                       message=f"unknown file format ({suffix or 'no extension'})")
 
 
 def _consume(source: Source, ctx: ReadContext, entries: list[SourceEntry],
-             issues: list[Issue], tables: list[pa.Table]) -> None:
+             issues: list[Issue], tables: list[pa.Table], forms: list[Source]) -> None:
+    if is_form_file(source):  # read per TPS once every page is known (any file order)
+        forms.append(source)
+        return
     result = read_source(source, ctx)
     issues.extend(result.issues)
     count = 0 if result.records is None else result.records.num_rows
@@ -79,6 +78,16 @@ def _consume(source: Source, ctx: ReadContext, entries: list[SourceEntry],
                                                   else f"{count} submissions")))
 
 
+def _reviewed(tables: list[pa.Table]) -> set[str]:
+    """TPS with a person's correction in the raw folder (`c1 review apply`)."""
+    out: set[str] = set()
+    for table in tables:
+        files = table.column("source_file").to_pylist()
+        if files and str(files[0]).startswith(f"{CORRECTIONS}/"):
+            out.update(k for k in table.column("kode_tps").to_pylist() if k)
+    return out
+
+
 def ingest(election: Election, regions: RegionMaster, work: WorkDir,
            track: Track = no_progress) -> IngestSummary:
     """Read every input of the raw folder into work/records (records, sources, issues)."""
@@ -89,6 +98,7 @@ def ingest(election: Election, regions: RegionMaster, work: WorkDir,
     entries: list[SourceEntry] = []
     issues: list[Issue] = []
     tables: list[pa.Table] = []
+    forms: list[Source] = []
     limit = election.limits.max_file_bytes
     for path in track(files, "ingest", len(files)):
         rel = path.relative_to(raw).as_posix()
@@ -109,7 +119,7 @@ def ingest(election: Election, regions: RegionMaster, work: WorkDir,
             before = len(tables)
             try:
                 for member in open_archive(rel, data, limit, issues, member_entries):
-                    _consume(member, ctx, member_entries, issues, tables)
+                    _consume(member, ctx, member_entries, issues, tables, forms)
             except ArchiveError as exc:
                 issues.append(Issue(file=rel, severity="rejected", rule="unreadable",
                                     message=f"berkas ditolak: {exc.pesan}",
@@ -124,7 +134,12 @@ def ingest(election: Election, regions: RegionMaster, work: WorkDir,
                                        f"{count} submissions"))
             entries.extend(member_entries)
             continue
-        _consume(Source(rel, "", data, digest), ctx, entries, issues, tables)
+        _consume(Source(rel, "", data, digest), ctx, entries, issues, tables, forms)
+    form_tables, form_issues, form_entries = read_form_sources(
+        forms, ctx, work.stage("review"), _reviewed(tables))
+    tables.extend(form_tables)
+    issues.extend(form_issues)
+    entries.extend(form_entries)
 
     records = pa.concat_tables(tables) if tables else empty_records(fields)
     out = work.stage("records")

@@ -16,7 +16,7 @@ from ..fields import paslon_field, read_schema_file
 LABELS_FILE = "labels.json"
 # Columns that identify the TPS rather than hold a number of the form.
 ID_FIELDS = ("kode_tps", "kode_desa", "nama_desa", "nama_kecamatan", "nomor_tps")
-META_FIELDS = ("revisi", "waktu")
+META_FIELDS = ("revisi", "waktu", "operator", "alasan")
 
 
 @lru_cache(maxsize=65536)

@@ -24,7 +24,7 @@ from ..columnar import is_in
 from ..issues import Issue
 from ..textdecode import detect_encoding, sniff_delimiter, to_utf8
 from .context import ReadContext, ReadResult
-from .labels import ID_FIELDS, HeaderMap, map_header, normalise_label
+from .labels import ID_FIELDS, META_FIELDS, HeaderMap, map_header, normalise_label
 from .records import Provenance, build_records
 from .sources import Source
 
@@ -297,7 +297,7 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
                    f"duplicate columns: {dup_en}; sheet not read",
                    ";".join(d[0] for d in header.duplicates))
         return None
-    known = set(ctx.form_fields) | set(ID_FIELDS) | {"revisi", "waktu"}
+    known = set(ctx.form_fields) | set(ID_FIELDS) | set(META_FIELDS)
     strangers = [f for f in header.columns if f not in known]
     if strangers:
         file_issue("rejected", "unknown-paslon",
@@ -326,7 +326,7 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
 
     stripped = {name: _strip(grid.columns[index]) for name, index in header.columns.items()}
     values = {name: cells for name, cells in stripped.items()
-              if name not in ID_FIELDS and name != "waktu"}
+              if name not in ID_FIELDS and name not in ("waktu", "operator", "alasan")}
     n = len(grid.rows)
     status = note = note_en = None
     if "kode_tps" in header.columns:
@@ -339,6 +339,12 @@ def grid_records(grid: Grid, source: Source, ctx: ReadContext, reader: str,
         note_en = pa.array([m for _, m in pairs], pa.string())
     values["kode_tps"] = kode
     waktu = stripped.get("waktu")
+    if "operator" in stripped and note is None:
+        # A reviewed form (c1 review apply): who checked it, and why it changed.
+        who = pc.fill_null(stripped["operator"], "")
+        why = pc.fill_null(stripped.get("alasan", pa.nulls(n, pa.string())), "")
+        note = pc.binary_join_element_wise("diperiksa oleh ", who, ": ", why, "")
+        note_en = pc.binary_join_element_wise("reviewed by ", who, ": ", why, "")
 
     # Blank rows are not submissions: drop them, say how many.
     nonblank = pc.invert(_all_blank(list(stripped.values()), n))

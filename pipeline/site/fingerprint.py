@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -151,7 +152,9 @@ def fingerprints(election, levels: list[str], frames, subs, issues,
     """Per page, a digest of everything it shows, from the typed tables (row hashes, summed
     over children, chained down the breadcrumbs). A page whose digest is unchanged need
     not be rendered again."""
+    # The renderer's own code is an input too: a new version re-renders every page.
     salt = int(digest(folder_digest(templates_dir()), folder_digest(schemas_dir(), "*.json"),
+                      folder_digest(Path(__file__).resolve().parent, "*.py"),
                       election.name, election.licence, election.release_time,
                       [(c.nomor_urut, c.nama) for c in election.candidates])[:15], 16)
     child_of = {level: (levels[i + 1] if i + 1 < len(levels) else "tps")

@@ -407,6 +407,9 @@ class Renderer:
             if severity == "info" and rule in ("superseded", "duplicate"):
                 continue
             reasons.append(message if lang == "id" else message_en)
+        note = subs["ingest_note" if lang == "id" else "ingest_note_en"][s]
+        if note and note not in reasons:  # e.g. who reviewed a photographed form, and why
+            reasons.append(str(note))
         if selection in ("superseded", "duplicate") and subs["superseded_by"][s]:
             by = str(subs["superseded_by"][s]).split("|")[0]
             reasons.insert(0, (f"digantikan oleh {by}" if selection == "superseded" else

@@ -29,7 +29,10 @@ def select_current(subs: pd.DataFrame, form_fields: list[str]) -> pd.DataFrame:
         part = out.loc[usable, ["tps_pos", "submission_id", "revisi", *form_fields]]
         key = part["tps_pos"].to_numpy()
         rev = part["revisi"].fillna(0).to_numpy(dtype=np.int64)
-        ts = pd.to_datetime(out.loc[usable, "waktu"], errors="coerce", format="ISO8601")
+        # Times with an offset are compared in UTC; a time without one is taken as UTC too
+        # (mixed sources must not stop the run).
+        ts = pd.to_datetime(out.loc[usable, "waktu"], errors="coerce", format="ISO8601",
+                            utc=True)
         content = pd.util.hash_pandas_object(part[form_fields], index=False).to_numpy()
         frame = pd.DataFrame({"key": key, "rev": rev, "ts": ts.to_numpy(), "content": content,
                               "pos": np.arange(len(part))})
