@@ -31,6 +31,9 @@ class C1Group(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
                 SystemExit):
             raise
+        except BrokenPipeError:  # `c1 ... | head`: the reader left, nothing to report
+            sys.stderr.close()
+            sys.exit(0)
         except KeyboardInterrupt:
             click.echo("c1: interrupted; the previous published output is untouched", err=True)
             sys.exit(130)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pipeline.forms.digital import digital_pdf
 from pipeline.forms.draw import render_blank, stored_thumbnail, thumbnail_path
 from pipeline.forms.handwriting import EVAL_WRITERS
 from pipeline.forms.kwk import kwk_template
@@ -135,6 +136,22 @@ def test_the_real_ppwp_form_as_a_scanned_pdf(tmp_path):
                if read.fields[n].accepted)
 
 
+def test_a_digital_pdf_is_read_from_its_text_layer(tmp_path):
+    template = load_template(KWK)
+    values = good_form(seed=10).values
+    (tmp_path / f"{KODE}.pdf").write_bytes(digital_pdf(template, values))
+    result = run_cli("read-form", tmp_path, "--json")
+    [read] = json.loads(result.output)
+    assert read["accepted"] is True
+    assert {n: f["value"] for n, f in read["fields"].items()} == values
+    assert read["fields"]["suara_paslon_3"]["readings"] == {"text": values["suara_paslon_3"]}
+    typo = dict(values, suara_paslon_3=values["suara_paslon_3"] + 10)  # typed wrong
+    (tmp_path / f"{KODE}.pdf").write_bytes(digital_pdf(template, typo))
+    [read] = read_paths([tmp_path])
+    assert not read.accepted and not read.fields["suara_paslon_3"].accepted
+    assert read.fields["pemilih_dpt_l"].accepted  # its own rules still hold
+
+
 def test_empty_boxes_with_their_printed_guide_are_not_read_as_eight(tmp_path):
     form = good_form(seed=9, bubbles="good")
     blank = Image.fromarray(render_blank(load_template(KWK), load_template(KWK).page(3), 2.0))
@@ -143,7 +160,10 @@ def test_empty_boxes_with_their_printed_guide_are_not_read_as_eight(tmp_path):
     [read] = read_paths([tmp_path])
     for name in ("suara_sah", "suara_tidak_sah", "suara_total"):
         field = read.fields[name]
-        assert field.digits.value is None and field.value is None and not field.accepted
+        assert field.digits.value is None and not field.accepted
+    # The review is pre-filled with what the form's arithmetic asks for, not accepted.
+    paslon = sum(form.values[f"suara_paslon_{n}"] for n in range(1, 5))
+    assert read.fields["suara_sah"].value in (None, paslon)
     assert read.fields["suara_paslon_1"].value == form.values["suara_paslon_1"]
 
 

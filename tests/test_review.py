@@ -15,7 +15,8 @@ from pipeline.forms.review import ReviewError, apply_review
 
 from conftest import DEMO_ID, DEMO_RAW, run_cli
 
-SCANNED = ["7322092004001", "7322092005001", "7322092006001"]  # photos, folder, PDF
+# photos named by kode, photos in a folder named by it, a scanned PDF, a digital PDF
+SCANNED = ["7322092003002", "7322092004001", "7322092005001", "7322092006001"]
 REVIEW = "7322111005001"
 
 
@@ -34,6 +35,7 @@ def test_scanned_demo_tps_are_read_and_counted(demo_run):
     sources = {row["file"]: row for row in csv.DictReader(
         (demo_run["out"] / "sumber.csv").open(encoding="utf-8"))}
     assert sources[f"formulir-pindaian/{SCANNED[2]}.pdf"]["status"] == "read"
+    assert sources[f"formulir-digital/{SCANNED[3]}.pdf"]["status"] == "read"
     queue = json.loads((demo_run["work"] / "review" / "queue.json").read_text())
     assert [f["kode_tps"] for f in queue["forms"]] == [REVIEW]
 

@@ -40,7 +40,7 @@ ADMIN_GROUPS = ("pemilih_dpt", "pengguna_dpt", "pengguna_dptb", "pengguna_non_dp
 SIREKAP_ADMIN = [f"{g}_{s}" for g in ADMIN_GROUPS[:5] for s in ("j", "l", "p")]
 
 # How each kecamatan's forms arrive (by kecamatan code).
-SCANNED_KECAMATAN = "732209"  # RAMPI: three of its TPS come as photos and a scanned PDF
+SCANNED_KECAMATAN = "732209"  # RAMPI: four of its TPS come as photos, a scan, a digital PDF
 LAYOUT = {
     "732201": "csv-canonical",         # MALANGKE: canonical CSV, UTF-8
     "732202": "csv-canonical-bom",     # BONE BONE: canonical CSV, UTF-8 with BOM
@@ -291,9 +291,9 @@ def write_demo(folder: Path) -> list[str]:
         if layout.startswith("csv-canonical") or layout == "csv-tab":
             header = _canonical_columns(form_fields)
             body = rows[header].copy()
-            if kode == SCANNED_KECAMATAN:  # its last TPS arrive as photos and a scan
-                scanned = body.iloc[-3:].to_dict("records")
-                body = body.iloc[:-3]
+            if kode == SCANNED_KECAMATAN:  # its last TPS arrive as photos and PDFs
+                scanned = body.iloc[-4:].to_dict("records")
+                body = body.iloc[:-4]
             if kode == "732201":  # defect 1: a +500 misread, marked revisi 1
                 header = [*header, "revisi"]
                 body["revisi"] = pd.Series([None] * len(body), dtype=object)
@@ -380,9 +380,7 @@ def write_demo(folder: Path) -> list[str]:
             duplicate_name, duplicate_data = members[0]
             files[f"sirekap/{duplicate_name}"] = duplicate_data
     review_copy = kec_forms("732211").iloc[0][_canonical_columns(form_fields)].to_dict()
-    master = demo.regions[demo.regions["tingkat"] == "5"]
-    dpt = {k: float(v) for k, v in zip(master["kode"], master["dpt"], strict=True) if v != ""}
-    files.update(scanned_forms(scanned, review_copy, dpt))
+    files.update(scanned_forms(scanned, review_copy))
     # Sirekap's missing state for a TPS whose form has not come: counted as not received.
     missing = sorted(set(demo.regions.loc[demo.regions["tingkat"] == "5", "kode"])
                      - set(demo.forms["kode_tps"]))
@@ -446,6 +444,7 @@ def _readme(demo: Demo) -> str:
         "| `formulir-foto/` | phone photos of the demo C.Hasil-KWK form: one TPS by file name "
         "(`<kode_tps>-hal2.jpg`), one in a folder named by its code |",
         "| `formulir-pindaian/` | a scanned PDF of one TPS's three pages |",
+        "| `formulir-digital/` | a digital PDF of one TPS (numbers typed in: a text layer) |",
         "",
         "## Deliberate defects (the report names each)",
         "",
@@ -466,9 +465,10 @@ def _readme(demo: Demo) -> str:
         "   `c1-csv/732211-baebunta.tsv`, photographed, with bubbles that contradict the digits:",
         "   it waits in the review queue (`c1 review list`); the sheet's row counts meanwhile.",
         "",
-        "The three TPS of `732209` (RAMPI) that come only as photos or a scan are read by",
-        "`c1 read-form`'s code and accepted: every number's digit boxes and bubbles agree and",
-        "every rule of the form holds, so the totals above include them.",
+        "The four TPS of `732209` (RAMPI) that come only as photos, a scan or a digital PDF are",
+        "read by `c1 read-form`'s code and accepted: every number's digit boxes and bubbles",
+        "agree (or, in the digital PDF, its text layer is read) and every rule of the form",
+        "holds, so the totals above include them.",
         "",
     ]
     return "\n".join(lines)

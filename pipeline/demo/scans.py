@@ -3,9 +3,11 @@ as phone photos or a scanned PDF of the demo Pilkada form (C.Hasil-KWK style), w
 synthetic officials; one more arrives as a photo whose bubbles contradict its digits, as
 a second copy of a TPS also in a sheet (it waits in the review queue; the sheet counts).
 
-Deterministic: the same code gives the same bytes. Each scanned TPS is read back when it
-is made, with another writer tried until every number is accepted, so the published
-totals stay equal to the real ones.
+Deterministic: the same code gives the same bytes, whatever the recogniser's build. Which
+writer fills each form (ATTEMPTS) was chosen by `find_attempts()`, which reads each scan
+back until every number is accepted (the review copy: until one is not); the demo tests
+check that they still are, so the published totals stay equal to the real ones. Run it
+again when the reader changes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..forms.digital import digital_pdf
 from ..forms.handwriting import EVAL_WRITERS
 from ..forms.load import LoadedPage
 from ..forms.read import read_form
@@ -24,6 +27,7 @@ from ..forms.templates import all_templates, load_template
 TEMPLATE = "kwk-2024-demo"
 SCALE = 1.6  # px per pt: a phone photo of an A4 page, about 950 x 1350 px
 SEED = 20241127
+ATTEMPTS = {"7322092003002": 0, "7322092004001": 2, "7322092005001": 1, "7322111005001": 0}
 
 
 def _fixed_pdf(data: bytes) -> bytes:
@@ -54,21 +58,22 @@ def _decoded(page: np.ndarray) -> np.ndarray:
 
 
 def scanned_forms(rows: list[dict[str, int | str]], review_row: dict[str, int | str],
-                  dpt: dict[str, float]) -> dict[str, bytes]:
+                  attempts: dict[str, int] | None = None) -> dict[str, bytes]:
     """Files (path -> bytes): rows[0] as photos named by kode, rows[1] as photos in a
-    folder named by kode, rows[2] as a scanned PDF; review_row as contradicting photos."""
+    folder named by kode, rows[2] as a scanned PDF, rows[3] as a digital PDF (text layer);
+    review_row as photos whose bubbles contradict the digits."""
+    attempts = ATTEMPTS if attempts is None else attempts
     files: dict[str, bytes] = {}
-    layouts = ["photo-named", "photo-folder", "pdf"]
+    layouts = ["photo-named", "photo-folder", "pdf", "digital"]
     for row, layout in zip(rows, layouts, strict=False):
         kode = str(row["kode_tps"])
         values = {k: int(v) for k, v in row.items() if k != "kode_tps"}
+        if layout == "digital":  # typed into the form by a tally application: a text layer
+            files[f"formulir-digital/{kode}.pdf"] = digital_pdf(load_template(TEMPLATE),
+                                                                values)
+            continue
         mode = "scan" if layout == "pdf" else "photo"
-        for attempt in range(40):
-            pages = _pages(values, kode, attempt, "good", mode)
-            if _accepted(pages, kode, dpt.get(kode)):
-                break
-        else:  # pragma: no cover - the generator's own check
-            raise RuntimeError(f"no demo scan of TPS {kode} reads back as accepted")
+        pages = _pages(values, kode, attempts.get(kode, 0), "good", mode)
         if layout == "pdf":
             files[f"formulir-pindaian/{kode}.pdf"] = _fixed_pdf(scanned_pdf(pages, 110))
         else:
@@ -78,11 +83,25 @@ def scanned_forms(rows: list[dict[str, int | str]], review_row: dict[str, int | 
                 files[name] = encode_jpeg(pages[number - 1], 72)
     kode = str(review_row["kode_tps"])
     values = {k: int(v) for k, v in review_row.items() if k != "kode_tps"}
-    for attempt in range(40):
-        pages = _pages(values, kode, attempt, "contradict", "photo")
-        if not _accepted(pages, kode, dpt.get(kode)):
-            break
+    pages = _pages(values, kode, attempts.get(kode, 0), "contradict", "photo")
     for number in (1, 2, 3):
         files[f"formulir-foto/{kode}-salinan-hal{number}.jpg"] = encode_jpeg(
             pages[number - 1], 72)
     return files
+
+
+def find_attempts(rows: list[dict[str, int | str]], review_row: dict[str, int | str],
+                  dpt: dict[str, float]) -> dict[str, int]:
+    """For maintainers: the first writer whose photos/scan of each TPS read back accepted
+    (and, for the review copy, not accepted). Paste the result into ATTEMPTS."""
+    found = {}
+    for row, mode in zip(rows[:3], ["photo", "photo", "scan"], strict=False):
+        kode = str(row["kode_tps"])
+        values = {k: int(v) for k, v in row.items() if k != "kode_tps"}
+        found[kode] = next(a for a in range(60) if _accepted(
+            _pages(values, kode, a, "good", mode), kode, dpt.get(kode)))
+    kode = str(review_row["kode_tps"])
+    values = {k: int(v) for k, v in review_row.items() if k != "kode_tps"}
+    found[kode] = next(a for a in range(60) if not _accepted(
+        _pages(values, kode, a, "contradict", "photo"), kode, dpt.get(kode)))
+    return found

@@ -31,6 +31,8 @@ class LoadedPage:
     page: int  # 1-based, within the file
     gray: np.ndarray | None
     error: str = ""
+    # A PDF page's text layer: (text, x, y) of each character's centre, in px of `gray`.
+    chars: list[tuple[str, float, float]] | None = None
 
 
 def tps_code_of(path: Path) -> str | None:
@@ -75,6 +77,22 @@ def _image(source: Path | bytes) -> np.ndarray:
         raise FormFileError(f"gambar rusak atau terpotong: {error}") from None
 
 
+def _text_layers(path: Path, data: bytes | None, count: int) -> list[list[dict]]:
+    """The characters of each page (pdfplumber), pages closed as we go; [] without text."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data) if data is not None else path) as pdf:
+            out = []
+            for page in pdf.pages[:count]:
+                out.append([{"text": c["text"], "x": (c["x0"] + c["x1"]) / 2,
+                             "y": (c["top"] + c["bottom"]) / 2} for c in page.chars])
+                page.close()
+            return out
+    except Exception:  # noqa: BLE001 - a text layer pdfplumber cannot parse: read as a scan
+        return [[] for _ in range(count)]
+
+
 def _pdf_pages(path: Path, data: bytes | None = None) -> Iterator[LoadedPage]:
     import pypdfium2 as pdfium
 
@@ -90,6 +108,7 @@ def _pdf_pages(path: Path, data: bytes | None = None) -> Iterator[LoadedPage]:
         if count > MAX_PDF_PAGES:
             raise FormFileError(f"PDF berisi {count} halaman; satu formulir C1 paling banyak "
                                 f"{MAX_PDF_PAGES}")
+        texts = _text_layers(path, data, count)
         for index in range(count):
             page = document[index]
             try:
@@ -99,7 +118,9 @@ def _pdf_pages(path: Path, data: bytes | None = None) -> Iterator[LoadedPage]:
                     continue
                 scale = RENDER_LONG_SIDE / max(width, height)
                 bitmap = page.render(scale=scale, grayscale=True)
-                yield LoadedPage(path, index + 1, np.asarray(bitmap.to_pil().convert("L")))
+                chars = [(c["text"], c["x"] * scale, c["y"] * scale) for c in texts[index]]
+                yield LoadedPage(path, index + 1, np.asarray(bitmap.to_pil().convert("L")),
+                                 chars=chars or None)
             except pdfium.PdfiumError as error:
                 yield LoadedPage(path, index + 1, None, f"halaman PDF rusak: {error}")
             finally:

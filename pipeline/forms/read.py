@@ -25,7 +25,7 @@ from .register import Registration, register
 from .templates import FieldSpec, Template, all_templates, load_template
 
 DIGIT_AGREEING = 0.5  # each box, when the bubbles say the same number
-DIGIT_ALONE = 0.6  # each box, for a number the form gives no bubbles for (its rules must hold)
+DIGIT_ALONE = 0.75  # each box, for a number the form gives no bubbles for (its rules must hold)
 BUBBLE_CONFIDENT = 0.5
 LEADING = {"blank", "X", "-", "0"}
 
@@ -44,6 +44,7 @@ class FieldResult:
     bubbles: Reading | None
     page: int
     value: int | None = None  # accepted value, or the best guess for review
+    source: str = "image"  # image (digit boxes and bubbles) or text (a PDF's text layer)
     accepted: bool = False
     reasons: list[str] = field(default_factory=list)
     crops: list[np.ndarray] = field(default_factory=list, repr=False)
@@ -91,7 +92,8 @@ class FormRead:
             pages.append(entry)
         fields = {}
         for name, f in self.fields.items():
-            readings: dict[str, Any] = {"digits": f.digits.value}
+            readings: dict[str, Any] = ({"text": f.digits.value} if f.source == "text"
+                                        else {"digits": f.digits.value})
             if f.bubbles is not None:
                 readings["bubbles"] = f.bubbles.value
             fields[name] = {"value": f.value, "confidence": round(f.confidence, 3),
@@ -138,9 +140,36 @@ def _bubbles_reading(columns) -> Reading:
     return Reading(int(digits), confidence)
 
 
-def read_fields(gray: np.ndarray, registration: Registration) -> dict[str, FieldResult]:
+def _text_reading(chars: list[tuple[str, float, float]], matrix: np.ndarray,
+                  spec: FieldSpec) -> Reading:
+    """The characters a digital PDF has inside the number's boxes (its text layer is exact:
+    no recognition, so confidence 1)."""
+    import cv2
+
+    found = []
+    for x, y, w, h in spec.boxes:
+        corners = np.float32([[[x, y]], [[x + w, y]], [[x + w, y + h]], [[x, y + h]]])
+        quad = cv2.perspectiveTransform(corners, matrix).reshape(-1, 2)
+        for text, cx, cy in chars:
+            if cv2.pointPolygonTest(quad, (float(cx), float(cy)), False) >= 0:
+                found.append((cx, text))
+    text = "".join(t for _, t in sorted(found)).strip().lstrip("X-x ").replace(" ", "")
+    if not text:
+        return Reading(None, 1.0, "kotak kosong (teks PDF)")
+    if not text.isdigit() or len(text) > len(spec.boxes):
+        return Reading(None, 0.0, f"teks PDF di kotak: {text!r}")
+    return Reading(int(text), 1.0, "teks PDF")
+
+
+def read_fields(gray: np.ndarray, registration: Registration,
+                chars: list[tuple[str, float, float]] | None = None
+                ) -> dict[str, FieldResult]:
     page = registration.page
     matrix = registration.homography
+    if chars:  # a digital PDF: its text layer, read inside the template's boxes
+        return {name: FieldResult(name, _text_reading(chars, matrix, spec), None, page.number,
+                                  source="text")
+                for name, spec in page.fields.items()}
     crops, owners = [], []
     for name, spec in page.fields.items():
         for box in spec.boxes:
@@ -182,9 +211,9 @@ def gate(fields: dict[str, FieldResult], template: Template,
             f.reasons.append(f"angka kurang yakin ({d.confidence:.2f}) dan tanpa bulatan")
     # The arithmetic is checked on what was read; a rule that holds exactly is itself a
     # reading that agrees, one that fails or cannot be checked keeps its numbers in review.
-    read = {name: f.digits.value for name, f in fields.items()
-            if f.digits.value is not None
-            and (f.bubbles is None or f.bubbles.value == f.digits.value)}
+    # Only readings that passed their own checks take part: a doubtful operand must not
+    # make a rule hold by accident (X read as 6 in two boxes: 60 + 1 = 61).
+    read = {name: f.digits.value for name, f in fields.items() if not f.reasons}
     rules = [r for r in load_rules(list(range(1, template.paslon + 1)))
              if r.severity == "hard" and r.check in ("sum_equals", "equals")]
     for rule in rules:
@@ -258,7 +287,7 @@ def read_form(pages: list[LoadedPage], templates: list[Template],
               kode_tps: str | None, master_dpt: float | None = None) -> FormRead:
     """All pages of one TPS: register each, read its fields, gate the whole form."""
     reads: list[PageRead] = []
-    by_page: dict[tuple[str, int], list[tuple[Registration, np.ndarray]]] = defaultdict(list)
+    by_page: dict[tuple[str, int], list[tuple[Registration, LoadedPage]]] = defaultdict(list)
     for loaded in pages:
         if loaded.gray is None:
             reads.append(PageRead(loaded.file, loaded.page, None, loaded.error))
@@ -271,7 +300,7 @@ def read_form(pages: list[LoadedPage], templates: list[Template],
         reads.append(PageRead(loaded.file, loaded.page, registration))
         if not registration.reason:
             key = (registration.template.name, registration.page.number)
-            by_page[key].append((registration, loaded.gray))
+            by_page[key].append((registration, loaded))
     reasons = [f"{r.file.name} hal. {r.page}: {r.error or r.registration.reason}"
                for r in reads if r.error or (r.registration and r.registration.reason)]
     names = {name for name, _ in by_page}
@@ -290,8 +319,8 @@ def read_form(pages: list[LoadedPage], templates: list[Template],
             if len(found) > 1:
                 reasons.append(f"halaman {page.number} ada {len(found)} kali; dipakai yang "
                                "registrasinya terbaik")
-            registration, gray = max(found, key=lambda item: item[0].quality)
-            fields.update(read_fields(gray, registration))
+            registration, loaded = max(found, key=lambda item: item[0].quality)
+            fields.update(read_fields(loaded.gray, registration, loaded.chars))
         gate(fields, template, master_dpt)
     elif not reasons:
         reasons.append("tidak ada halaman formulir yang terbaca")

@@ -21,7 +21,8 @@ def form_summary_lines(form: FormRead) -> list[str]:
     for f in form.fields.values():
         bubbles = "" if f.bubbles is None else f" bulatan={_text(f.bubbles.value)}"
         mark = "ok" if f.accepted else "??"
-        line = (f"  {mark} {f.name:<30} {_text(f.value):>4}  angka={_text(f.digits.value)}"
+        how = "teks" if f.source == "text" else "angka"
+        line = (f"  {mark} {f.name:<30} {_text(f.value):>4}  {how}={_text(f.digits.value)}"
                 f"{bubbles}")
         if f.reasons:
             line += f"  ({'; '.join(f.reasons)})"
