@@ -183,6 +183,13 @@ def test_bad_files_get_a_clear_error_and_the_run_goes_on(tmp_path):
     many = tmp_path / "7322012001005-banyak.pdf"
     Image.new("L", (50, 50), 255).save(many, save_all=True,
                                        append_images=[Image.new("L", (50, 50), 255)] * 30)
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("rahasia")
+    with (tmp_path / "7322012001007-terkunci.pdf").open("wb") as handle:
+        writer.write(handle)
     corrupt = tmp_path / "7322012001006-rusak.pdf"
     corrupt.write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF")
     result = run_cli("read-form", tmp_path, "--json")
@@ -196,6 +203,7 @@ def test_bad_files_get_a_clear_error_and_the_run_goes_on(tmp_path):
             or "tidak dikenali" in errors["7322012001004"])
     assert "31 halaman" in errors["7322012001005"]
     assert "PDF rusak" in errors["7322012001006"]
+    assert "terenkripsi" in errors["7322012001007"]
     assert all(not reads[k]["accepted"] for k in errors if k != KODE)
 
 
@@ -210,3 +218,25 @@ def test_leading_positions_written_as_x_dash_blank_or_zero(tmp_path, leading):
     assert len(short) >= 5
     right = [n for n in short if read.fields[n].digits.value == values[n]]
     assert len(right) >= len(short) - 1, [(n, values[n], read.fields[n].digits) for n in short]
+
+
+def test_dpt_must_also_agree_with_the_region_master(tmp_path):
+    form = good_form(seed=12, bubbles="good")
+    write_photos(tmp_path, form, mode="scan")
+    dpt = form.values["pemilih_dpt_j"]
+    [agrees] = read_paths([tmp_path], master_dpt={KODE: float(dpt)})
+    [differs] = read_paths([tmp_path], master_dpt={KODE: float(dpt + 7)})
+    if agrees.fields["pemilih_dpt_j"].accepted:  # read right: only the master decides
+        field = differs.fields["pemilih_dpt_j"]
+        assert not field.accepted and any("daftar wilayah" in r for r in field.reasons)
+    assert not differs.accepted
+
+
+def test_template_option_forces_the_form_version(tmp_path):
+    form = good_form(seed=13, bubbles="good")
+    write_photos(tmp_path, form, mode="scan")
+    forced = run_cli("read-form", tmp_path, "--template", "ppwp-2024", "--json")
+    [read] = json.loads(forced.output)
+    assert read["template"] in (None, "ppwp-2024") and read["accepted"] is False
+    unknown = run_cli("read-form", tmp_path, "--template", "tidak-ada")
+    assert unknown.exit_code == 2 and "kwk-2024-demo" in unknown.output

@@ -36,6 +36,12 @@ def test_scanned_demo_tps_are_read_and_counted(demo_run):
         (demo_run["out"] / "sumber.csv").open(encoding="utf-8"))}
     assert sources[f"formulir-pindaian/{SCANNED[2]}.pdf"]["status"] == "read"
     assert sources[f"formulir-digital/{SCANNED[3]}.pdf"]["status"] == "read"
+    site = demo_run["out"] / "site"
+    page = (site / "wilayah" / f"{SCANNED[1][:10]}.html").read_text(encoding="utf-8")
+    link = f"../pindaian/formulir-foto/{SCANNED[1]}/IMG_4102.jpg"
+    assert f'href="{link}"' in page  # the watchdog sees the paper beside the numbers
+    assert (site / "wilayah" / link).resolve().read_bytes() == (
+        demo_run["raw"] / "formulir-foto" / SCANNED[1] / "IMG_4102.jpg").read_bytes()
     queue = json.loads((demo_run["work"] / "review" / "queue.json").read_text())
     assert [f["kode_tps"] for f in queue["forms"]] == [REVIEW]
 

@@ -20,7 +20,7 @@ from ..config import Election
 from ..paths import templates_dir
 from .fingerprint import fingerprints, search_fingerprint
 from .model import build_model, dictionary_tables
-from .render import page_list, page_path, render_pages, write_search_index
+from .render import SCANS, page_list, page_path, render_pages, scan_path, write_search_index
 
 ASSETS = ("style.css", "search.js")
 MANIFEST = "_manifest.json"  # page -> [fingerprint of its inputs, bytes], for the next release
@@ -80,6 +80,7 @@ def build_site(site: Path, election: Election, levels: list[str],
     for name in ASSETS:
         shutil.copyfile(templates_dir() / "assets" / name, assets / f".{name}.tmp")
         os.replace(assets / f".{name}.tmp", assets / name)
+    _copy_scans(site, election, subs)
     search = search_fingerprint(levels, frames)
     if not (old.get(SEARCH_KEY) == [search, 0] and (assets / "cari").is_dir()):
         shutil.rmtree(assets / "cari", ignore_errors=True)
@@ -91,6 +92,27 @@ def build_site(site: Path, election: Election, levels: list[str],
     size = sum(sizes.values()) + sum(p.stat().st_size for p in assets.rglob("*") if p.is_file())
     return SiteSummary(len(pages), rendered, len(unchanged), time.perf_counter() - start, size,
                        changed=sorted(page_path(*page) for page in to_render))
+
+
+def _copy_scans(site: Path, election: Election, subs: pd.DataFrame) -> None:
+    """Photos and scans of current forms, beside the pages that link to them (a copy is
+    refreshed only when its size differs; the raw folder is only read)."""
+    if "source_images" not in subs or "selection" not in subs:
+        return
+    current = subs.loc[subs["selection"] == "current", "source_images"].dropna()
+    wanted = sorted({item for text in current.tolist() for item in str(text).split(";")
+                     if scan_path(item)})
+    for item in wanted:
+        source = election.raw_dir / item
+        target = site / SCANS / item
+        if not source.is_file():
+            continue
+        if target.is_file() and target.stat().st_size == source.stat().st_size:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(source, scratch)
+        os.replace(scratch, target)
 
 
 def _files(site: Path) -> set[str]:

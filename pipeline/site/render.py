@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -152,7 +153,8 @@ class Renderer:
         if kind in ("index", "area"):
             level = self.model.levels[0] if kind == "index" else self.model.level_of(key)
             kode = str(self.model.tables[level].columns["kode"][0]) if kind == "index" else key
-            context.update(self.area_context(level, kode, lang, context["here_root"]))
+            context.update(self.area_context(level, kode, lang, context["here_root"],
+                                             context["root"]))
             html = self.envs[lang].get_template("area.html").render(context)
         elif kind == "unduh":
             context.update(self.downloads_context(lang, context["root"]))
@@ -162,7 +164,8 @@ class Renderer:
             html = self.envs[lang].get_template("method.html").render(context)
         return path, html
 
-    def area_context(self, level: str, kode: str, lang: str, here: str) -> dict[str, Any]:
+    def area_context(self, level: str, kode: str, lang: str, here: str,
+                     root: str = "") -> dict[str, Any]:
         m = self.model
         table = m.tables[level]
         row = table.position[kode]
@@ -227,13 +230,14 @@ class Renderer:
                    "coverage": coverage, "bars": bars, "admin": admin, "trail": trail,
                    "children": children, "child_label": level_label(child_level, lang)}
         if child_level == "tps":
-            context["tps_sections"] = Markup("".join(self.tps_section(r, lang) for r in rows))
+            context["tps_sections"] = Markup("".join(self.tps_section(r, lang, root)
+                                                     for r in rows))
         return context
 
-    def tps_section(self, row: int, lang: str) -> str:
+    def tps_section(self, row: int, lang: str, root: str = "") -> str:
         """One TPS as an <article> (anchored #tps-<kode>). Built as text, not by Jinja: a
         national site has 820,000 of them; every text in it is escaped here."""
-        t = self.tps_context(row, lang)
+        t = self.tps_context(row, lang, root)
         words = self.tps_words[lang]
         kode = t["kode"]
         parts = [f'<article class="tps" id="tps-{kode}" aria-labelledby="judul-{kode}">'
@@ -301,7 +305,7 @@ class Renderer:
         self._cores[row] = (values, ints, has_form, outcomes)
         return self._cores[row]
 
-    def tps_context(self, row: int, lang: str) -> dict[str, Any]:
+    def tps_context(self, row: int, lang: str, root: str = "") -> dict[str, Any]:
         m = self.model
         col = m.tables["tps"].columns
         kode = str(col["kode"][row])
@@ -327,7 +331,7 @@ class Renderer:
         for s in m.subs_of_tps.get(kode, []):
             history.append(self.history_entry(s, lang))
             if m.subs["selection"][s] == "current":
-                sources.append(self.source_entry(s))
+                sources.append(self.source_entry(s, root))
         return {"kode": kode, "nama": str(col["nama"][row]), "status": status,
                 "status_text": self.status_text(status, len(history), lang),
                 "has_form": has_form, "numbers_html": Markup(numbers_html),
@@ -371,10 +375,14 @@ class Renderer:
             return None
         return f"{rule.left} = {left}; {rule.right} = {right}"
 
-    def source_entry(self, s: int) -> dict[str, Any]:
+    def source_entry(self, s: int, root: str = "") -> dict[str, Any]:
         subs = self.model.subs
-        images = [u for u in str(subs["source_images"][s] or "").split(";")
-                  if u.startswith(("https://", "http://"))]
+        images = []
+        for item in str(subs["source_images"][s] or "").split(";"):
+            if item.startswith(("https://", "http://")):
+                images.append(item)
+            elif scan_path(item):  # a photo or scan in the raw folder, published beside
+                images.append(f"{root}{SCANS}/{quote(item)}")
         return {"file": subs["source_file"][s], "part": self._part(s),
                 "sha256": subs["source_sha256"][s],
                 "images": [{"url": u, "page": i + 1} for i, u in enumerate(images)]}
@@ -450,6 +458,17 @@ class Renderer:
 
 
 # ------------------------------------------------------------------ page list
+
+
+SCANS = "pindaian"  # photos and scans of the forms, copied from the raw folder
+
+
+def scan_path(item: str) -> bool:
+    """A raw-folder path of a form photo or scan that may be published (no escaping it)."""
+    parts = item.split("/")
+    return (bool(item) and not item.startswith("/") and ".." not in parts and ":" not in item
+            and item.lower().endswith((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp",
+                                       ".pdf")))
 
 
 def page_path(kind: str, key: str, lang: str) -> str:
