@@ -36,7 +36,7 @@ PPWP_PDF = REPO.parent / "shared" / "reference" / "forms" / "C.HASIL-PPWP-2024-b
 CORPUS_VERSION = "1"
 
 
-def build_corpus(folder: Path, count: int, seed: int = 2024) -> list[dict]:
+def build_corpus(folder: Path, count: int, seed: int = 2024, writers: int = 0) -> list[dict]:
     from pipeline.forms.handwriting import EVAL_WRITERS
     from pipeline.forms.synth import degrade, encode_jpeg, fill_form, scanned_pdf
     from pipeline.forms.templates import load_template
@@ -44,7 +44,8 @@ def build_corpus(folder: Path, count: int, seed: int = 2024) -> list[dict]:
     marker = folder / "truth.json"
     if marker.is_file():
         data = json.loads(marker.read_text())
-        if data.get("version") == CORPUS_VERSION and len(data["forms"]) == count:
+        if (data.get("version") == CORPUS_VERSION and len(data["forms"]) == count
+                and data.get("seed", 2024) == seed and data.get("writers", 0) == writers):
             return data["forms"]
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "files").mkdir(parents=True)
@@ -56,7 +57,7 @@ def build_corpus(folder: Path, count: int, seed: int = 2024) -> list[dict]:
         use_ppwp = ppwp is not None and i % 5 >= 3  # 40 % the real PPWP form
         template = ppwp if use_ppwp else kwk
         kode = f"{7322012001000 + i * 7:013d}"
-        writer = EVAL_WRITERS + int(rng.integers(0, 400))
+        writer = EVAL_WRITERS + writers + int(rng.integers(0, 400))
         filled = fill_form(template, kode, rng, writer, scale=0.75 if use_ppwp else 2.0,
                            pdf=PPWP_PDF if use_ppwp else None, mistake=rng.random() < 0.05)
         how = str(rng.choice(["photo", "photo", "photo", "scan", "scan", "pdf"]))
@@ -74,7 +75,8 @@ def build_corpus(folder: Path, count: int, seed: int = 2024) -> list[dict]:
                       "values": filled.values, "bubble_digits": filled.bubble_digits})
         if i % 100 == 99:
             print(f"  corpus: {i + 1:,}/{count:,} forms", file=sys.stderr)
-    marker.write_text(json.dumps({"version": CORPUS_VERSION, "forms": forms}))
+    marker.write_text(json.dumps({"version": CORPUS_VERSION, "seed": seed, "writers": writers,
+                                  "forms": forms}))
     return forms
 
 
@@ -93,15 +95,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forms", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--seed", type=int, default=2024, help="corpus seed")
+    parser.add_argument("--writers", type=int, default=0,
+                        help="first evaluation writer, above handwriting.EVAL_WRITERS "
+                             "(4000: a held-out set never used while tuning)")
     args = parser.parse_args(argv)
     from pipeline.forms.digits import digit_model
+    from pipeline.forms.handwriting import EVAL_WRITERS
     from pipeline.forms.load import form_files, tps_code_of
 
     digit_model()  # trained (once) before timing
-    forms = build_corpus(OUT, args.forms)
+    folder = OUT if (args.seed, args.writers) == (2024, 0) else (
+        OUT.with_name(f"forms-{args.seed}-{args.writers}"))
+    forms = build_corpus(folder, args.forms, args.seed, args.writers)
     truth = {f["kode_tps"]: f for f in forms}
     groups: dict[str, list[str]] = {}
-    for path in form_files([OUT / "files"]):
+    for path in form_files([folder / "files"]):
         groups.setdefault(tps_code_of(path) or "", []).append(str(path))
     jobs = sorted(groups.items())
     start = time.perf_counter()
@@ -155,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.json:
         print(f"forms benchmark: {len(results):,} evaluation forms ({numbers:,} numbers), "
-              f"{args.workers} processes")
+              f"writers {EVAL_WRITERS + args.writers}-{EVAL_WRITERS + args.writers + 399}, "
+              f"seed {args.seed}, {args.workers} processes")
         print(f"  reader accuracy per number: digit boxes {100 * figures['digits_accuracy']:.2f} %"
               f", bubbles {100 * figures['bubbles_accuracy']:.2f} % (of numbers whose bubbles "
               "were filled)")

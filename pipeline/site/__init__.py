@@ -23,8 +23,7 @@ from .model import build_model, dictionary_tables
 from .render import SCANS, page_list, page_path, render_pages, scan_path, write_search_index
 
 ASSETS = ("style.css", "search.js")
-MANIFEST = "_manifest.json"  # page -> [fingerprint of its inputs, bytes], for the next release
-SEARCH_KEY = "assets/cari/"
+MANIFEST = "_manifest.json"  # pages, fingerprints of their inputs and bytes, for the next release
 SUB_COLUMNS = ["submission_id", "kode_tps", "source_file", "source_member", "source_sheet",
                "source_row", "revisi", "waktu", "outcome", "selection", "superseded_by",
                "source_sha256", "source_images", "ingest_note", "ingest_note_en"]
@@ -51,21 +50,27 @@ def build_site(site: Path, election: Election, levels: list[str],
     pages = page_list(levels, frames)
     paths = [page_path(*page) for page in pages]
     subs = subs.reindex(columns=[*SUB_COLUMNS, "tps_pos"]) if "tps_pos" in subs else subs
-    prints = fingerprints(election, levels, frames, subs, issues, files, pages, paths)
+    prints = fingerprints(election, levels, frames, subs, issues, files, pages)
     old = _manifest(site)
     (site / MANIFEST).unlink(missing_ok=True)  # until the end, the site is being updated
     present = _files(site)
-    unchanged = {path for path in paths
-                 if old.get(path, [None])[0] == prints[path] and path in present}
-    for path in set(old) - set(prints):
-        if path.endswith(".html"):
-            (site / path).unlink(missing_ok=True)
+    if old["paths"] == paths:  # the usual case: the same areas as last time
+        old_prints, old_sizes = old["prints"], old["sizes"]
+    else:
+        where = {path: i for i, path in enumerate(old["paths"])}
+        old_prints = [old["prints"][where[p]] if p in where else None for p in paths]
+        old_sizes = [old["sizes"][where[p]] if p in where else 0 for p in paths]
+        for path in set(where) - set(paths):  # areas that are gone
+            if path.endswith(".html"):
+                (site / path).unlink(missing_ok=True)
+    unchanged = [a == b and path in present
+                 for a, b, path in zip(old_prints, prints, paths, strict=True)]
     (site / "wilayah").mkdir(parents=True, exist_ok=True)
     (site / "en" / "wilayah").mkdir(parents=True, exist_ok=True)
-    to_render = [p for p, path in zip(pages, paths, strict=True) if path not in unchanged]
+    to_render = [p for p, same in zip(pages, unchanged, strict=True) if not same]
     desa_codes = set(frames[levels[-1]]["kode"].tolist())
     only = None
-    if unchanged:
+    if any(unchanged):
         only = {key for kind, key, _ in to_render if kind == "area" and key in desa_codes}
         if len(levels) == 1 and any(kind == "index" for kind, _, _ in to_render):
             only.add(str(frames[levels[-1]]["kode"].iloc[0]))
@@ -73,8 +78,7 @@ def build_site(site: Path, election: Election, levels: list[str],
     model.dictionary = dictionary_tables(election.nomor_urut)
     written = render_pages(model, site, to_render, workers) if to_render else {}
     rendered = len(written)
-    sizes = {path: old[path][1] for path in unchanged}
-    sizes.update(written)
+    sizes = [written.get(path, size) for path, size in zip(paths, old_sizes, strict=True)]
     assets = site / "assets"
     assets.mkdir(exist_ok=True)
     for name in ASSETS:
@@ -82,15 +86,15 @@ def build_site(site: Path, election: Election, levels: list[str],
         os.replace(assets / f".{name}.tmp", assets / name)
     _copy_scans(site, election, subs)
     search = search_fingerprint(levels, frames)
-    if not (old.get(SEARCH_KEY) == [search, 0] and (assets / "cari").is_dir()):
+    if not (old["search"] == search and (assets / "cari").is_dir()):
         shutil.rmtree(assets / "cari", ignore_errors=True)
         write_search_index(levels, frames, site)
-    manifest = {path: [prints[path], sizes[path]] for path in prints}
-    manifest[SEARCH_KEY] = [search, 0]
-    (site / f".{MANIFEST}.tmp").write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS))
+    manifest = {"version": 2, "paths": paths, "prints": prints, "sizes": sizes,
+                "search": search}
+    (site / f".{MANIFEST}.tmp").write_bytes(orjson.dumps(manifest))
     os.replace(site / f".{MANIFEST}.tmp", site / MANIFEST)
-    size = sum(sizes.values()) + sum(p.stat().st_size for p in assets.rglob("*") if p.is_file())
-    return SiteSummary(len(pages), rendered, len(unchanged), time.perf_counter() - start, size,
+    size = sum(sizes) + sum(p.stat().st_size for p in assets.rglob("*") if p.is_file())
+    return SiteSummary(len(pages), rendered, sum(unchanged), time.perf_counter() - start, size,
                        changed=sorted(page_path(*page) for page in to_render))
 
 
@@ -100,6 +104,7 @@ def _copy_scans(site: Path, election: Election, subs: pd.DataFrame) -> None:
     if "source_images" not in subs or "selection" not in subs:
         return
     current = subs.loc[subs["selection"] == "current", "source_images"].dropna()
+    current = current[current.str.len() > 0]  # most forms come without a photo
     wanted = sorted({item for text in current.tolist() for item in str(text).split(";")
                      if scan_path(item)})
     for item in wanted:
@@ -127,12 +132,15 @@ def _files(site: Path) -> set[str]:
     return out
 
 
-def _manifest(site: Path) -> dict[str, list]:
-    """The page fingerprints and sizes of the site already there (empty when none)."""
+def _manifest(site: Path) -> dict[str, Any]:
+    """The pages, fingerprints and sizes of the site already there (empty when none)."""
+    empty: dict[str, Any] = {"paths": [], "prints": [], "sizes": [], "search": None}
     if not (site / MANIFEST).is_file():
-        return {}
+        return empty
     try:
         data = orjson.loads((site / MANIFEST).read_bytes())
     except (OSError, orjson.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return empty
+    if not isinstance(data, dict) or data.get("version") != 2:
+        return empty  # an older layout: everything is rendered once more
+    return data

@@ -147,11 +147,10 @@ def hex_digests(values: np.ndarray) -> list[str]:
 
 
 def fingerprints(election, levels: list[str], frames, subs, issues,
-                 files: list[dict[str, Any]], pages: list[tuple[str, str, str]],
-                 paths: list[str]) -> dict[str, str]:
-    """Per page, a digest of everything it shows, from the typed tables (row hashes, summed
-    over children, chained down the breadcrumbs). A page whose digest is unchanged need
-    not be rendered again."""
+                 files: list[dict[str, Any]], pages: list[tuple[str, str, str]]) -> list[str]:
+    """Per page (in the order given), a digest of everything it shows, from the typed
+    tables (row hashes, summed over children, chained down the breadcrumbs). A page whose
+    digest is unchanged need not be rendered again."""
     # The renderer's own code is an input too: a new version re-renders every page.
     salt = int(digest(folder_digest(templates_dir()), folder_digest(schemas_dir(), "*.json"),
                       folder_digest(Path(__file__).resolve().parent, "*.py"),
@@ -199,17 +198,9 @@ def fingerprints(election, levels: list[str], frames, subs, issues,
             by_code.update(zip(codes[level].tolist(), hex_digests(mixed), strict=True))
     files_digest = digest(salt, files)
     top = str(codes[levels[0]].iloc[0])
-    out = {}
-    for (kind, key, _), path in zip(pages, paths, strict=True):
-        if kind == "area":
-            out[path] = by_code[key]
-        elif kind == "index":  # the top area's page, at the site's root
-            out[path] = by_code[top]
-        elif kind == "unduh":
-            out[path] = files_digest
-        else:
-            out[path] = str(salt)
-    return out
+    constant = {"index": by_code[top], "unduh": files_digest}
+    return [by_code[key] if kind == "area" else constant.get(kind, str(salt))
+            for kind, key, _ in pages]
 
 
 def search_fingerprint(levels: list[str], frames) -> str:
