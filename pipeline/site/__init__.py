@@ -76,7 +76,7 @@ def build_site(site: Path, election: Election, levels: list[str],
             only.add(str(frames[levels[-1]]["kode"].iloc[0]))
     model = build_model(election, levels, frames, subs, issues, master_dpt, files, only)
     model.dictionary = dictionary_tables(election.nomor_urut)
-    written = render_pages(model, site, to_render, workers) if to_render else {}
+    written = render_pages(model, site, to_render, workers, present) if to_render else {}
     rendered = len(written)
     sizes = [written.get(path, size) for path, size in zip(paths, old_sizes, strict=True)]
     assets = site / "assets"

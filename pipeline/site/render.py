@@ -504,26 +504,34 @@ def _render_chunk(args: tuple[int, int]) -> list[tuple[str, int]]:
     renderer = _WORKER.get("renderer") or Renderer(_WORKER["model"])
     _WORKER["renderer"] = renderer
     out: Path = _WORKER["out"]
+    existing: set[str] | None = _WORKER.get("existing")
     written = []
     for kind, key, lang in _WORKER["pages"][start:stop]:
         path, html = renderer.render(kind, key, lang)
         target = out / path
-        scratch = target.with_name(f".{target.name}.tmp")
         data = html.encode("utf-8")
-        scratch.write_bytes(data)
-        os.replace(scratch, target)  # a reader sees the old page or the new one, never half
+        if existing is not None and path not in existing:
+            # A new page (a first build happens in the release being built, not the live
+            # one): written in place, one directory entry instead of two.
+            target.write_bytes(data)
+        else:
+            scratch = target.with_name(f".{target.name}.tmp")
+            scratch.write_bytes(data)
+            os.replace(scratch, target)  # a reader sees the old page or the new, never half
         written.append((path, len(data)))
     return written
 
 
 def render_pages(model: SiteModel, out: Path, pages: list[tuple[str, str, str]],
-                 workers: int | None = None) -> dict[str, int]:
+                 workers: int | None = None, existing: set[str] | None = None
+                 ) -> dict[str, int]:
     """Render the given pages into out (in forked workers when there are many); returns
-    the bytes written per page."""
+    the bytes written per page. `existing`: the pages already there (they are replaced
+    atomically); without it every page is."""
     for lang in LANGUAGES:
         (out / ("" if lang == "id" else lang) / "wilayah").mkdir(parents=True, exist_ok=True)
     _WORKER.clear()
-    _WORKER.update({"model": model, "out": out, "pages": pages})
+    _WORKER.update({"model": model, "out": out, "pages": pages, "existing": existing})
     workers = workers or int(os.environ.get("C1_SITE_WORKERS", min(2, os.cpu_count() or 1)))
     if len(pages) < PARALLEL_FROM or workers == 1:
         return dict(_render_chunk((0, len(pages))))
