@@ -48,6 +48,19 @@ def _inverse(odd: int) -> int:
 
 
 _BASE_INVERSE = np.uint64(_inverse(int(_BASE)))
+_POWERS: dict[str, np.ndarray] = {}
+
+
+def _power_table(base: np.uint64, size: int, name: str) -> np.ndarray:
+    """base ** 0 .. base ** size (mod 2**64), kept and grown as longer slices come."""
+    table = _POWERS.get(name)
+    if table is None or len(table) <= size:
+        table = np.full(max(size + 1, 1 << 16), base, dtype=np.uint64)
+        table[0] = 1
+        with np.errstate(over="ignore"):
+            np.cumprod(table, out=table)
+        _POWERS[name] = table
+    return table
 
 
 def _hash_strings(array: pa.Array) -> np.ndarray:
@@ -66,19 +79,15 @@ def _hash_strings(array: pa.Array) -> np.ndarray:
             stop = min(start + _SLICE, len(array))
             bounds = offsets[start:stop + 1] - offsets[start]
             size = int(bounds[-1])
-            powers = np.empty(size + 1, dtype=np.uint64)
-            powers[0] = 1
-            powers[1:] = _BASE
-            np.cumprod(powers, out=powers)  # BASE ** position
+            powers = _power_table(_BASE, size, "up")  # BASE ** position
             prefix = np.zeros(size + 1, dtype=np.uint64)
             prefix[1:] = data[offsets[start]:offsets[stop]] + np.uint64(1)
-            prefix[1:] *= powers[:-1]
+            prefix[1:] *= powers[:size]
             np.cumsum(prefix, out=prefix)
             # sum over the string of byte * BASE ** (position - its start), by the inverse
             starts = bounds[:-1]
-            powers[1:] = _BASE_INVERSE
-            np.cumprod(powers, out=powers)  # BASE ** -position
-            sums = (prefix[bounds[1:]] - prefix[starts]) * powers[starts]
+            inverse = _power_table(_BASE_INVERSE, size, "down")  # BASE ** -position
+            sums = (prefix[bounds[1:]] - prefix[starts]) * inverse[starts]
             lengths = np.diff(bounds).astype(np.uint64)
             out[start:stop] = _mix(sums ^ (lengths * _NULL))
     if array.null_count:
@@ -102,7 +111,12 @@ def column_hash(series: pd.Series) -> np.ndarray:
         array = array.combine_chunks()
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         array = pc.cast(array, pa.large_string())
-    if (pc.sum(pc.binary_length(array)).as_py() or 0) > 32 * len(array):
+    array = array.cast(pa.large_string())
+    if not len(array):
+        return np.zeros(0, dtype=np.uint64)
+    ends = np.frombuffer(array.buffers()[1], dtype=np.int64)[[array.offset,
+                                                                array.offset + len(array)]]
+    if int(ends[1] - ends[0]) > 32 * len(array):
         # Long texts (a file's sha256, notes) mostly repeat: hash each distinct one once.
         encoded = pc.dictionary_encode(array)
         if not len(encoded.dictionary):
