@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,15 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def read_schema_file(name: str) -> dict[str, Any]:
     return copy.deepcopy(_read_json(schemas_dir() / name))
+
+
+TPS_CODE_NAME = re.compile(r"([0-9]{13})(?:[^0-9].*)?")  # how Sirekap names a TPS's files
+
+
+def tps_code_in_name(stem: str) -> str | None:
+    """The TPS code a file name starts with (13 digits, then nothing or a non-digit)."""
+    match = TPS_CODE_NAME.fullmatch(stem)
+    return match.group(1) if match else None
 
 
 def paslon_field(nomor_urut: int) -> str:

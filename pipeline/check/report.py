@@ -25,42 +25,37 @@ CELL_TAGS = ["#table", "#row", "#cell"]
 ROW_TAGS = ["#table", "#row"]
 
 
-def _label_message(e: dict[str, Any]) -> str:
-    kind, number, name, label = e["type"], e["fieldNumber"], e["fieldName"], e.get("label", "")
-    if kind == "extra-label":
-        return f'There is an extra label "{label}" in header at position "{number}"'
-    if kind == "missing-label":
-        return (f"There is a missing label in the header's field \"{name}\" at position "
-                f'"{number}"')
-    if kind == "blank-label":
-        return f'Label in the header in field at position "{number}" is blank'
-    if kind == "duplicate-label":
-        return (f'Label "{label}" in the header at position "{number}" is duplicated to a '
-                f"label: {e.get('note', '')}")
-    return (f'Label "{label}" in field {name} at position "{number}" does not match the field '
-            "name in the schema")
+# frictionless-py's message template of each error type (its Error.template).
+MESSAGES = {
+    "extra-label": 'There is an extra label "{label}" in header at position "{fieldNumber}"',
+    "missing-label": ("There is a missing label in the header's field \"{fieldName}\" at "
+                      'position "{fieldNumber}"'),
+    "blank-label": 'Label in the header in field at position "{fieldNumber}" is blank',
+    "duplicate-label": ('Label "{label}" in the header at position "{fieldNumber}" is '
+                        "duplicated to a label: {note}"),
+    "incorrect-label": ('Label "{label}" in field {fieldName} at position "{fieldNumber}" '
+                        "does not match the field name in the schema"),
+    "blank-row": 'Row at position "{rowNumber}" is completely blank',
+    "missing-cell": ('Row at position "{rowNumber}" has a missing cell in field "{fieldName}" '
+                     'at position "{fieldNumber}"'),
+    "extra-cell": ('Row at position "{rowNumber}" has an extra value in field at position '
+                   '"{fieldNumber}"'),
+    "type-error": ('Type error in the cell "{cell}" in row "{rowNumber}" and field '
+                   '"{fieldName}" at position "{fieldNumber}": {note}'),
+    "constraint-error": ('The cell "{cell}" in row at position "{rowNumber}" and field '
+                         '"{fieldName}" at position "{fieldNumber}" does not conform to a '
+                         "constraint: {note}"),
+    "unique-error": ('Row at position "{rowNumber}" has unique constraint violation in field '
+                     '"{fieldName}" at position "{fieldNumber}": {note}'),
+    "primary-key": 'Row at position "{rowNumber}" violates the primary key: {note}',
+    "foreign-key": 'Row at position "{rowNumber}" violates the foreign key: {note}',
+}
 
 
-def _row_message(kind: str, row: int, number: int, name: str, cell: str, note: str) -> str:
-    if kind == "blank-row":
-        return f'Row at position "{row}" is completely blank'
-    if kind == "missing-cell":
-        return (f'Row at position "{row}" has a missing cell in field "{name}" at position '
-                f'"{number}"')
-    if kind == "extra-cell":
-        return f'Row at position "{row}" has an extra value in field at position "{number}"'
-    if kind == "type-error":
-        return (f'Type error in the cell "{cell}" in row "{row}" and field "{name}" at position '
-                f'"{number}": {note}')
-    if kind == "constraint-error":
-        return (f'The cell "{cell}" in row at position "{row}" and field "{name}" at position '
-                f'"{number}" does not conform to a constraint: {note}')
-    if kind == "unique-error":
-        return (f'Row at position "{row}" has unique constraint violation in field "{name}" at '
-                f'position "{number}": {note}')
-    if kind == "primary-key":
-        return f'Row at position "{row}" violates the primary key: {note}'
-    return f'Row at position "{row}" violates the foreign key: {note}'
+def _message(kind: str, values: dict[str, Any]) -> str:
+    return MESSAGES[kind].format_map(
+        {"label": "", "note": "", "fieldName": "", "fieldNumber": "", "cell": "",
+         "rowNumber": "", **values})
 
 
 def iter_errors(result: TaskResult) -> Iterator[dict[str, Any]]:
@@ -72,7 +67,7 @@ def iter_errors(result: TaskResult) -> Iterator[dict[str, Any]]:
         yield {"type": e["type"], "title": TITLES[e["type"]], "tags": LABEL_TAGS,
                "note": e.get("note", ""), "label": e.get("label", ""),
                "fieldName": e["fieldName"], "fieldNumber": e["fieldNumber"], "rowNumbers": [1],
-               "message": _label_message(e)}
+               "message": _message(e["type"], e)}
     names = {f.number: f.name for f in result.fields}
     frame = result.errors
     for kind, row, number, cell, note in zip(*(frame[c].tolist() for c in (
@@ -84,7 +79,7 @@ def iter_errors(result: TaskResult) -> Iterator[dict[str, Any]]:
         if number >= 0:
             name = "" if kind == "extra-cell" else names.get(number, "")
             item.update({"fieldNumber": number, "fieldName": name, "cell": str(cell)})
-        item["message"] = _row_message(kind, row, number, name, str(cell), note)
+        item["message"] = _message(kind, item)
         yield item
 
 

@@ -83,8 +83,6 @@ def draw_page(template: Template, page: PageSpec, scale: float) -> Image.Image:
     for name, spec in page.fields.items():
         x, y, w, h = spec.boxes[0]
         stem = name.rsplit("_", 1)[0] if name.endswith(("_l", "_p", "_j")) else name
-        if name.endswith(("_l", "_j")) and not name.endswith("_l"):
-            pass
         if not name.endswith(("_p", "_j")):
             text = labels.get(stem, name.replace("_", " ").replace("suara paslon", "Paslon"))
             tx = 60 * s if page.number == 1 else x * s

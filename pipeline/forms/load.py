@@ -5,7 +5,6 @@ pages gives a clear error for that file, in bounded time and memory, and the run
 from __future__ import annotations
 
 import io
-import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,11 +13,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..fields import tps_code_in_name
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}
+FORM_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}  # what ingest and read-form read as forms
 MAX_PIXELS = 40_000_000  # a phone photo is 12-50 MP; a bomb is far more
 MAX_PDF_PAGES = 12
 RENDER_LONG_SIDE = 2000  # px of a rasterised PDF page
-KODE_TPS = re.compile(r"(?<!\d)(\d{13})(?!\d)")
 
 
 class FormFileError(ValueError):
@@ -38,12 +39,10 @@ class LoadedPage:
 def tps_code_of(path: Path) -> str | None:
     """The TPS a file belongs to: a 13-digit code at the start of its name (as Sirekap names
     photos), else in the name of a folder above it."""
-    match = KODE_TPS.match(path.name) or KODE_TPS.search(path.stem)
-    if match:
-        return match.group(1)
-    for parent in path.parents:
-        if KODE_TPS.fullmatch(parent.name):
-            return parent.name
+    for name in (path.stem, *(parent.name for parent in path.parents)):
+        kode = tps_code_in_name(name)
+        if kode is not None and (name == path.stem or kode == name):
+            return kode
     return None
 
 
@@ -52,7 +51,7 @@ def form_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                              and p.suffix.lower() in IMAGE_SUFFIXES | {".pdf"}))
+                              and p.suffix.lower() in FORM_SUFFIXES))
         else:
             out.append(path)
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,13 @@ def _text_reading(chars: list[tuple[str, float, float]], matrix: np.ndarray,
     return Reading(int(text), 1.0, "teks PDF")
 
 
+@lru_cache(maxsize=8)
+def _identities(paslon: int) -> tuple:
+    """The form's hard arithmetic (schemas/rules.json), once per number of paslon."""
+    return tuple(r for r in load_rules(list(range(1, paslon + 1)))
+                 if r.severity == "hard" and r.check in ("sum_equals", "equals"))
+
+
 def read_fields(gray: np.ndarray, registration: Registration,
                 chars: list[tuple[str, float, float]] | None = None
                 ) -> dict[str, FieldResult]:
@@ -214,8 +222,7 @@ def gate(fields: dict[str, FieldResult], template: Template,
     # Only readings that passed their own checks take part: a doubtful operand must not
     # make a rule hold by accident (X read as 6 in two boxes: 60 + 1 = 61).
     read = {name: f.digits.value for name, f in fields.items() if not f.reasons}
-    rules = [r for r in load_rules(list(range(1, template.paslon + 1)))
-             if r.severity == "hard" and r.check in ("sum_equals", "equals")]
+    rules = _identities(template.paslon)
     for rule in rules:
         names = [n for n in rule.fields if n in fields]
         if not names:

@@ -181,8 +181,7 @@ def apply_review(review_csv: Path, queue_dir: Path, raw_dir: Path, operator: str
             skipped.append(f"TPS {kode}: {len([n for n in waiting if n not in given])} angka "
                            "belum diisi; TPS ini tidak ditulis")
             continue
-        values = {n: (given[n] if n in given else f["value"]) for n, f in form["fields"].items()}
-        values.update({n: v for n, v in given.items()})
+        values = {n: given.get(n, f["value"]) for n, f in form["fields"].items()}
         why = "; ".join([reason, *notes.get(kode, [])]) if reason or notes.get(kode) else \
             "diperiksa terhadap formulir"
         written.append((kode, values, why))
@@ -193,11 +192,12 @@ def apply_review(review_csv: Path, queue_dir: Path, raw_dir: Path, operator: str
     slug = re.sub(r"[^\w-]+", "-", operator.lower()).strip("-") or "petugas"
     target = folder / f"{stamp}-{slug}.csv"
     fields = sorted({n for _, values, _ in written for n in values})
+    highest = _highest_revisi(folder)
     with target.open("x", encoding="utf-8", newline="") as handle:  # never overwrite
         writer = csv.writer(handle)
         writer.writerow(["kode_tps", "revisi", "waktu", "operator", "alasan", *fields])
         for kode, values, why in written:
-            revisi = _next_revisi(folder, kode, target)
+            revisi = max(highest.get(kode, REVIEW_REVISI - 1), REVIEW_REVISI - 1) + 1
             writer.writerow([kode, revisi, now.isoformat(timespec="seconds"),
                              safe_cell(operator), safe_cell(why),
                              *("" if values.get(n) is None else values[n] for n in fields)])
@@ -207,14 +207,14 @@ def apply_review(review_csv: Path, queue_dir: Path, raw_dir: Path, operator: str
 REVIEW_REVISI = 1000  # a reviewed form supersedes every submission of its TPS before it
 
 
-def _next_revisi(folder: Path, kode: str, current: Path) -> int:
-    """Above every earlier review of this TPS (each review is a new revision)."""
-    highest = REVIEW_REVISI - 1
+def _highest_revisi(folder: Path) -> dict[str, int]:
+    """Per TPS, the highest revisi of the reviews already written (each review is a new
+    revision above them)."""
+    highest: dict[str, int] = {}
     for path in sorted(folder.glob("*.csv")):
-        if path == current:
-            continue
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                if row.get("kode_tps") == kode and str(row.get("revisi", "")).isdigit():
-                    highest = max(highest, int(row["revisi"]))
-    return highest + 1
+                kode, revisi = row.get("kode_tps", ""), str(row.get("revisi", ""))
+                if revisi.isdigit():
+                    highest[kode] = max(highest.get(kode, 0), int(revisi))
+    return highest

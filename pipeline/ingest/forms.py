@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 
-from ..forms.load import IMAGE_SUFFIXES, load_pages, tps_code_of
+from ..forms.load import FORM_SUFFIXES, load_pages, tps_code_of
 from ..forms.read import FormRead, read_form
 from ..forms.review import write_queue
 from ..forms.templates import all_templates
@@ -24,7 +24,6 @@ from .context import ReadContext
 from .records import Provenance, build_records
 from .sources import Source, SourceEntry
 
-FORM_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 READER = "formulir"
 
 

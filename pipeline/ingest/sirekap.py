@@ -9,16 +9,15 @@ an all-zero administrasi block) mean the form was not yet digitised: not receive
 from __future__ import annotations
 
 import json
-import re
 
 import pyarrow as pa
 
+from ..fields import tps_code_in_name
 from .context import ReadContext, ReadResult
 from .records import Provenance, build_records
 from .sources import Source
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
-TPS_NAME = re.compile(r"([0-9]{13})(?:[^0-9].*)?")
 
 
 def _text(value) -> str | None:
@@ -62,9 +61,8 @@ def read_sirekap(source: Source, ctx: ReadContext) -> ReadResult:
             result.pesan = "JSON ini bukan hasil Sirekap per TPS (tidak ada chart/administrasi)"
             result.message = "not a per-TPS Sirekap result (no chart/administrasi)"
         return result
-    match = TPS_NAME.fullmatch(source.name.rsplit(".", 1)[0])
+    kode = tps_code_in_name(source.name.rsplit(".", 1)[0])
     body = data.get("tungsura", data)
-    kode = match.group(1) if match else None
     values: dict[str, str | None] = {"kode_tps": kode}
     notes: list[str] = []
     notes_en: list[str] = []

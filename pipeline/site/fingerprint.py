@@ -97,11 +97,7 @@ def _hash_strings(array: pa.Array) -> np.ndarray:
 
 def column_hash(series: pd.Series) -> np.ndarray:
     """Hashes that do not depend on the dtype a number arrived in (int64, Int64, float)."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
-        return _number_hash(values)
-    if pd.api.types.is_numeric_dtype(dtype):
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
         return _number_hash(series.to_numpy(dtype="float64", na_value=np.nan))
     try:
         array = pa.array(series, from_pandas=True)

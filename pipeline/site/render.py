@@ -20,6 +20,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from ..forms.load import FORM_SUFFIXES
 from ..paths import templates_dir
 from .i18n import LANGUAGES, translations
 from .model import COLORS, SiteModel, field_order, level_label, tingkat_of
@@ -467,8 +468,7 @@ def scan_path(item: str) -> bool:
     """A raw-folder path of a form photo or scan that may be published (no escaping it)."""
     parts = item.split("/")
     return (bool(item) and not item.startswith("/") and ".." not in parts and ":" not in item
-            and item.lower().endswith((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp",
-                                       ".pdf")))
+            and item.lower().endswith(tuple(FORM_SUFFIXES)))
 
 
 def page_path(kind: str, key: str, lang: str) -> str:
